@@ -1,0 +1,1 @@
+"""Annotation: inline gold markup, Label Studio config/push/pull, inter-annotator agreement."""

@@ -1,0 +1,61 @@
+"""Kyrgyz morphology by rule: suffix chains after a known stem.
+
+Kyrgyz is agglutinative: a noun takes plural + possessive + case suffixes in that order, with
+vowel harmony and consonant assimilation (Бишкек-тен, Ош-ко, ортомчу-лар-дан). No pretrained
+analyser exists offline, so lexicons store stems and `matches_stem` accepts a word when what
+follows the stem is a well-formed suffix chain. One regex serves actors, places and language ID.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from .text import fold
+
+_V = "аыоуеиөүэюяё"
+_PLURAL = r"(?:лар|лер|лор|лөр|дар|дер|дор|дөр|тар|тер|тор|төр)"
+_POSSESSIVE = (r"(?:ыбыз|ибиз|убуз|үбүз|ыңыз|иңиз|уңуз|үңүз|ыңар|иңер|уңар|үңөр|сы|си|су|сү|ым|им|ум|үм"
+               r"|ың|иң|уң|үң|м|ң|ы|и|у|ү)")
+_CASE = (r"(?:нын|нин|нун|нүн|дын|дин|дун|дүн|тын|тин|тун|түн|"  # genitive
+         r"га|ге|го|гө|ка|ке|ко|кө|на|не|но|нө|а|е|о|ө|"  # dative (incl. after possessive)
+         r"ны|ни|ну|нү|ды|ди|ду|дү|ты|ти|ту|тү|н|"  # accusative
+         r"нда|нде|ндо|ндө|да|де|до|дө|та|те|то|тө|"  # locative
+         r"ндан|нден|ндон|ндөн|дан|ден|дон|дөн|тан|тен|тон|төн|нан|нен|нон|нөн)")  # ablative
+_AFTER = r"(?:дагы|деги|догу|дөгү|тагы|теги|тогу|төгү|гы|ги|гу|гү|ча|че|чо|чө|дай|дей|дой|дөй|тай|тей|той|төй|чы|чи|чу|чү|бы|би|бу|бү|мы|ми|му|мү|пы|пи|пу|пү|дыр|дир|дур|дүр|тыр|тир|тур|түр|сыз|сиз|суз|сүз)?"
+SUFFIX_CHAIN = re.compile(rf"(?:{_PLURAL})?(?:{_POSSESSIVE})?(?:{_CASE})?{_AFTER}(?:{_PLURAL})?{_AFTER}")
+
+# Final consonants that voice before a vowel-initial suffix (китеп -> китеби, кожоюн stays).
+_VOICING = {"к": "г", "п": "б", "т": "д"}
+
+
+@functools.lru_cache(maxsize=100_000)
+def is_suffix_chain(rest: str) -> bool:
+    """True if `rest` (lower-case, possibly empty) is a plausible chain of inflectional suffixes."""
+    return rest == "" or SUFFIX_CHAIN.fullmatch(rest) is not None
+
+
+def matches_stem(word: str, stem: str) -> bool:
+    """Does `word` (any case) consist of `stem` followed by Kyrgyz inflection?
+
+    Handles final-consonant voicing (Бишкек -> Бишкеги) and a vowel-final stem taking a buffer
+    consonant (ортомчу -> ортомчусу).
+    """
+    w, s = fold(word), fold(stem)
+    if w.startswith(s) and is_suffix_chain(w[len(s):]):
+        return True
+    if s and s[-1] in _VOICING:
+        voiced = s[:-1] + _VOICING[s[-1]]
+        if w.startswith(voiced) and w[len(voiced):][:1] in tuple(_V) and is_suffix_chain(w[len(voiced):]):
+            return True
+    return False
+
+
+def split_suffix(word: str, stems: set[str], max_suffix: int = 9) -> str | None:
+    """The stem from `stems` that `word` starts with, leaving a valid suffix chain (longest stem wins)."""
+    w = fold(word)
+    for cut in range(len(w), max(0, len(w) - max_suffix) - 1, -1):
+        stem = w[:cut]
+        if stem in stems and is_suffix_chain(w[cut:]):
+            return stem
+    return None

@@ -1,0 +1,50 @@
+"""Russian morphology, loaded once and shared: lemmas and inflection through pymorphy3."""
+
+from __future__ import annotations
+
+import functools
+
+import pymorphy3
+
+from .text import fold
+
+
+@functools.lru_cache(maxsize=1)
+def analyzer() -> pymorphy3.MorphAnalyzer:
+    return pymorphy3.MorphAnalyzer()
+
+
+@functools.lru_cache(maxsize=200_000)
+def lemmas(word: str) -> frozenset[str]:
+    """All normal forms pymorphy3 proposes for `word` (lower-case), so ambiguous forms still match."""
+    w = fold(word)
+    return frozenset(p.normal_form.replace("ё", "е") for p in analyzer().parse(w)) | {w}
+
+
+@functools.lru_cache(maxsize=200_000)
+def lemma(word: str) -> str:
+    """The most probable normal form of `word`."""
+    return analyzer().parse(fold(word))[0].normal_form.replace("ё", "е")
+
+
+def nominative(phrase: str) -> str:
+    """Put a short Russian noun phrase ('Чиликского района') into the nominative ('Чиликский район').
+
+    The head is the first noun; it and the adjectives before it are inflected (adjectives agree in
+    gender and number), what follows the head (a genitive complement, a proper name as in
+    'рынке Дордой') is kept as written. Capitalisation of each word is preserved.
+    """
+    tokens = phrase.split()
+    parses = [analyzer().parse(t)[0] for t in tokens]
+    head_i = next((i for i, p in enumerate(parses) if "NOUN" in p.tag), len(tokens) - 1)
+    head = parses[head_i]
+    number = "plur" if "plur" in head.tag else "sing"
+    agree = {"nomn", number} | ({head.tag.gender} if number == "sing" and head.tag.gender else set())
+    out = []
+    for i, (tok, p) in enumerate(zip(tokens, parses)):
+        word = tok
+        if i <= head_i and p.tag.POS in {"NOUN", "ADJF", "PRTF"} and p.tag.case and p.tag.case != "nomn":
+            infl = p.inflect({"nomn", number} if i == head_i else agree) or p.inflect({"nomn"})
+            word = infl.word if infl else tok
+        out.append(word.capitalize() if tok[:1].isupper() else word)
+    return " ".join(out)
