@@ -59,3 +59,13 @@ def split_suffix(word: str, stems: set[str], max_suffix: int = 9) -> str | None:
         if stem in stems and is_suffix_chain(w[cut:]):
             return stem
     return None
+
+
+@functools.lru_cache(maxsize=200_000)
+def stem(word: str, min_stem: int = 3) -> str:
+    """Crude Kyrgyz stem for features: the shortest prefix (>= min_stem letters) followed by a suffix chain."""
+    w = fold(word)
+    for cut in range(min(min_stem, len(w)), len(w)):
+        if is_suffix_chain(w[cut:]):
+            return w[:cut]
+    return w

@@ -48,3 +48,9 @@ def nominative(phrase: str) -> str:
             word = infl.word if infl else tok
         out.append(word.capitalize() if tok[:1].isupper() else word)
     return " ".join(out)
+
+
+@functools.lru_cache(maxsize=200_000)
+def is_known(word: str) -> bool:
+    """Does pymorphy3's Russian dictionary know `word`? (Kyrgyz words mostly are not.)"""
+    return analyzer().word_is_known(fold(word))

@@ -6,7 +6,8 @@ A span is written ``[surface|LABEL|attr|attr...]`` with positional attributes:
 * places:  ``[Оша|LOC|Ош|KG|city]``               (norm, country or -, kind)
 * money:   ``[15 тысяч сом|MONEY|15000|15000|KGS|fee]``  (low, high, currency, role)
 
-A line ``@codes id id ...`` after a respondent turn gives that turn's codes. Lines starting
+A line ``@codes id id ...`` after a respondent turn gives that turn's codes, ``@lang ru|ky|mixed``
+its language where the file's header does not settle it (mixed interviews). Lines starting
 with ``%%`` are directives for the file as a whole (``%% file: ru01.docx``).
 `strip` turns marked-up text into the plain text plus entity dicts with exact offsets, so
 gold is never typed with hand-counted offsets.
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 
 from ..codebook import Codebook, load_codebook
 from ..errors import ToolkitError
-from ..segments import entity_problems
+from ..segments import LANGS, entity_problems
 
 SPAN_RE = re.compile(r"\[([^\[\]|]+)\|([A-Z_]+)((?:\|[^\[\]|]*)*)\]")
 
@@ -87,6 +88,7 @@ class MarkedFile:
     lines: list[str]  # plain text lines of the transcript, markup removed
     entities: dict[int, list[dict]] = field(default_factory=dict)  # line index -> entities on that line
     codes: dict[int, list[str]] = field(default_factory=dict)  # index of the turn's last line -> codes
+    langs: dict[int, str] = field(default_factory=dict)  # index of the turn's last line -> gold language
 
 
 def parse_marked_file(path, cb: Codebook | None = None) -> MarkedFile:
@@ -102,16 +104,21 @@ def parse_marked_file(path, cb: Codebook | None = None) -> MarkedFile:
                 key, _, value = line[2:].partition(":")
                 directives[key.strip()] = value.strip()
                 continue
-            if line.startswith("@codes"):
+            if line.startswith(("@codes", "@lang")):
                 if not mf.lines:
-                    raise ToolkitError(f"{where}: @codes before any transcript line")
-                ids = line.split()[1:]
-                for c in ids:
-                    cb.check_code(c, where)
+                    raise ToolkitError(f"{where}: {line.split()[0]} before any transcript line")
                 last = len(mf.lines) - 1
                 while last > 0 and not mf.lines[last].strip():
                     last -= 1
-                mf.codes[last] = ids
+                values = line.split()[1:]
+                if line.startswith("@lang"):
+                    if len(values) != 1 or values[0] not in LANGS:
+                        raise ToolkitError(f"{where}: @lang takes one of {', '.join(LANGS)}")
+                    mf.langs[last] = values[0]
+                    continue
+                for c in values:
+                    cb.check_code(c, where)
+                mf.codes[last] = values
                 continue
             text, ents = strip(line, where, cb)
             if ents:

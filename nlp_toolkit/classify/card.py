@@ -1,0 +1,65 @@
+"""Model cards: what a model was trained on, how well it did in cross-validation, and its limits."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .. import __version__
+from ..codebook import Codebook
+from ..io import atomic_write
+
+LIMITS = """\
+- Trained on the project's own demo interviews (written for the project, not real testimony): its
+  figures say how well it learns our annotation conventions, not how it does on a new team's data.
+  Measure on your own annotated segments before relying on it, and retrain with them.
+- Cross-validation is grouped by interview (no interview is in both training and test folds); the
+  thresholds were tuned on the same out-of-fold scores, so the tuned figures are slightly optimistic.
+- Codes listed under "rule fallback" had too few examples to learn and are predicted by cue phrases.
+- Scores are model probabilities (logistic regression) or 0/1 for rules; codes are an indication for
+  a human coder to confirm, never evidence on their own."""
+
+
+def write_card(directory: Path, report: dict, cb: Codebook) -> None:
+    """MODEL_CARD.md for people and card.json for programs, next to the model."""
+    report = {"toolkit_version": __version__, "codebook": str(cb.path.name), "codebook_version": cb.version, **report}
+    with atomic_write(directory / "card.json") as fh:
+        json.dump(report, fh, ensure_ascii=False, indent=1)
+    chosen = report["candidates"][report["chosen"]]
+    lines = [
+        "# Model card: abuse-code classifier",
+        "",
+        f"- Model: `{report['chosen']}` (chosen by grouped {report['folds']}-fold cross-validated micro-F1)",
+        f"- Trained: {report['trained_at']} with nlp_toolkit {__version__}, codebook version {cb.version}",
+        f"- Data: {report['segments']} segments from {report['interviews']} interviews "
+        f"({', '.join(f'{k}: {v}' for k, v in sorted(report['languages'].items()))})"
+        + (f"; files: {', '.join(report['data_files'])}" if report.get("data_files") else ""),
+        f"- Cross-validated micro-F1 {chosen['micro_f1']:.3f}, macro-F1 {chosen['macro_f1']:.3f}",
+        "",
+        "## Candidates compared",
+        "",
+        "| model | micro-F1 | macro-F1 | CV seconds |",
+        "|---|---|---|---|",
+        *[f"| {k} | {v['micro_f1']:.3f} | {v['macro_f1']:.3f} | {v['seconds']} |" for k, v in report["candidates"].items()],
+        "",
+        "## Per language (out-of-fold, chosen model)",
+        "",
+        "| lang | segments | micro-F1 | macro-F1 |",
+        "|---|---|---|---|",
+        *[f"| {k} | {v['segments']} | {v['micro_f1']:.3f} | {v['macro_f1']:.3f} |" for k, v in sorted(report["cv_per_language"].items())],
+        "",
+        "## Per code (out-of-fold, chosen model)",
+        "",
+        "| code | examples | " + " | ".join(f"{lang}" for lang in sorted(report["languages"])) + " | P | R | F1 | threshold |",
+        "|---|---|" + "---|" * len(report["languages"]) + "---|---|---|---|",
+    ]
+    for code in cb.code_ids:
+        m = chosen["per_code"][code]
+        per_lang = " | ".join(str(report["positives_per_language"].get(lang, {}).get(code, 0)) for lang in sorted(report["languages"]))
+        thr = "rules" if code in report["rule_codes"] else f"{report['thresholds'][code]:.2f}"
+        lines.append(f"| {code} | {report['positives'][code]} | {per_lang} | {m['p']:.2f} | {m['r']:.2f} | {m['f1']:.2f} | {thr} |")
+    lines += ["", "## Rule fallback", "",
+              (", ".join(report["rule_codes"]) if report["rule_codes"] else "none: every code had enough examples"),
+              "", "## Known limits", "", LIMITS, ""]
+    with atomic_write(directory / "MODEL_CARD.md") as fh:
+        fh.write("\n".join(lines))

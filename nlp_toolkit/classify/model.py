@@ -1,0 +1,175 @@
+"""Multi-label code classifiers with a scikit-learn interface: fit(texts, Y) / predict_proba(texts).
+
+Candidates (chosen by cross-validated micro-F1 in `train.py`):
+* `tfidf_lr`  - TF-IDF over lemmas (1-2 grams) + character 2-5 grams, one-vs-rest logistic regression;
+* `spacy_textcat` - spaCy `textcat_multilabel` (bag-of-words) on a blank pipeline;
+* `cues` - the cue-phrase rules (`rules.py`), as a baseline.
+Per-code thresholds are tuned on out-of-fold scores; codes with too few examples use the rules.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .. import __version__
+from ..errors import ToolkitError
+from ..registry import Registry
+from .features import lemma_text
+from .rules import CueClassifier
+
+FORMAT_VERSION = 1
+classifiers = Registry("classifier")
+
+
+@classifiers.register("tfidf_lr")
+class TfidfLogReg:
+    """Lemma + character n-gram TF-IDF, one logistic regression per code."""
+
+    def __init__(self, C: float = 8.0) -> None:
+        self.C = C
+
+    def _pipeline(self):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.multiclass import OneVsRestClassifier
+        from sklearn.pipeline import FeatureUnion, make_pipeline
+        from sklearn.preprocessing import FunctionTransformer
+
+        lemmas = make_pipeline(FunctionTransformer(_lemmatise), TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True))
+        chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True, lowercase=True)
+        return make_pipeline(FeatureUnion([("lemmas", lemmas), ("chars", chars)]),
+                             OneVsRestClassifier(LogisticRegression(C=self.C, max_iter=2000, solver="liblinear")))
+
+    def fit(self, texts: list[str], Y: np.ndarray, labels: list[str] | None = None) -> "TfidfLogReg":
+        self.model_ = self._pipeline().fit(texts, Y)
+        return self
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self.model_.predict_proba(texts))
+
+
+def _lemmatise(texts):
+    return [lemma_text(t) for t in texts]
+
+
+@classifiers.register("spacy_textcat")
+class SpacyTextcat:
+    """spaCy textcat_multilabel (bag-of-words n-grams) on a blank multilingual pipeline."""
+
+    def __init__(self, epochs: int = 15, seed: int = 0) -> None:
+        self.epochs, self.seed = epochs, seed
+
+    def fit(self, texts: list[str], Y: np.ndarray, labels: list[str] | None = None) -> "SpacyTextcat":
+        import random
+
+        import spacy
+        from spacy.training import Example
+
+        self.labels_ = labels or [str(i) for i in range(Y.shape[1])]
+        nlp = spacy.blank("xx")
+        textcat = nlp.add_pipe("textcat_multilabel", config={"model": {
+            "@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": False, "ngram_size": 2,
+            "no_output_layer": False}})
+        for lab in self.labels_:
+            textcat.add_label(lab)
+        docs = [nlp.make_doc(lemma_text(t)) for t in texts]
+        examples = [Example.from_dict(d, {"cats": {lab: float(v) for lab, v in zip(self.labels_, row)}})
+                    for d, row in zip(docs, Y)]
+        spacy.util.fix_random_seed(self.seed)
+        optimizer = nlp.initialize(lambda: examples)
+        rng = random.Random(self.seed)
+        for _ in range(self.epochs):
+            rng.shuffle(examples)
+            for batch in spacy.util.minibatch(examples, size=16):
+                nlp.update(batch, sgd=optimizer)
+        self.nlp_ = nlp
+        return self
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        docs = self.nlp_.pipe(lemma_text(t) for t in texts)
+        return np.array([[d.cats[lab] for lab in self.labels_] for d in docs])
+
+
+@classifiers.register("cues")
+class CueScorer:
+    """The cue rules as 0/1 scores, so they can be cross-validated like the trained models."""
+
+    def fit(self, texts: list[str], Y: np.ndarray, labels: list[str] | None = None) -> "CueScorer":
+        self.labels_ = labels
+        self.rules_ = CueClassifier()
+        return self
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        found = self.rules_.predict_codes(texts)
+        return np.array([[float(lab in f) for lab in self.labels_] for f in found])
+
+
+@dataclass
+class CodeModel:
+    """A trained code classifier: estimator + per-code thresholds + the codes that fall back to rules."""
+
+    codes: list[str]
+    estimator: object
+    kind: str
+    thresholds: dict[str, float]
+    rule_codes: list[str] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)
+
+    def scores(self, texts: list[str]) -> np.ndarray:
+        """Per-code scores in [0, 1]; rule-only codes score 1.0 when a cue matches."""
+        proba = self.estimator.predict_proba(texts) if texts else np.zeros((0, len(self.codes)))
+        if self.rule_codes:
+            rules = CueClassifier().predict_codes(texts)
+            for j, code in enumerate(self.codes):
+                if code in self.rule_codes:
+                    proba[:, j] = [float(code in r) for r in rules]
+        return proba
+
+    def predict(self, texts: list[str]) -> tuple[list[list[str]], list[dict[str, float]]]:
+        """(codes per text, {code: score} per text for the codes above 0.05)."""
+        proba = self.scores(texts)
+        thr = np.array([self.thresholds.get(c, 0.5) for c in self.codes])
+        codes = [[c for c, p, t in zip(self.codes, row, thr) if p >= t] for row in proba]
+        scores = [{c: round(float(p), 4) for c, p in zip(self.codes, row) if p >= 0.05} for row in proba]
+        return codes, scores
+
+    def save(self, directory: str | os.PathLike) -> None:
+        import joblib
+
+        from ..io import atomic_write
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        with atomic_write(directory / "model.joblib", "wb") as fh:
+            joblib.dump({"estimator": self.estimator}, fh, compress=3)
+        info = {"format_version": FORMAT_VERSION, "toolkit_version": __version__, "kind": self.kind,
+                "codes": self.codes, "thresholds": self.thresholds, "rule_codes": self.rule_codes, **self.meta}
+        with atomic_write(directory / "model.json") as fh:
+            json.dump(info, fh, ensure_ascii=False, indent=1)
+
+    @classmethod
+    def load(cls, directory: str | os.PathLike) -> "CodeModel":
+        import joblib
+        directory = Path(directory)
+        info_path = directory / "model.json"
+        if not info_path.exists():
+            raise ToolkitError(f"{directory}: not a code model directory (no model.json); train one with "
+                               "`nlp-toolkit train` or pass --model")
+        info = json.loads(info_path.read_text(encoding="utf-8"))
+        if info.get("format_version") != FORMAT_VERSION:
+            raise ToolkitError(f"{directory}: model format {info.get('format_version')} (toolkit "
+                               f"{info.get('toolkit_version')}) is incompatible with this toolkit "
+                               f"({__version__}, format {FORMAT_VERSION}); retrain it with `nlp-toolkit train`")
+        try:
+            est = joblib.load(directory / "model.joblib")["estimator"]
+        except Exception as exc:  # unpickling errors come in many types
+            raise ToolkitError(f"{directory}: cannot load model.joblib ({exc.__class__.__name__}); it was made by "
+                               f"toolkit {info.get('toolkit_version')} with other library versions - retrain it") from None
+        meta = {k: v for k, v in info.items() if k not in {"format_version", "toolkit_version", "kind", "codes",
+                                                           "thresholds", "rule_codes"}}
+        return cls(codes=info["codes"], estimator=est, kind=info["kind"], thresholds=info["thresholds"],
+                   rule_codes=info.get("rule_codes", []), meta={"toolkit_version": info.get("toolkit_version"), **meta})

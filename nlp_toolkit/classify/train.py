@@ -1,0 +1,124 @@
+"""Train code classifiers from segment records: compare candidates by grouped cross-validation,
+tune a threshold per code, fit the winner on everything, and write it with its model card."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import f1_score, precision_recall_fscore_support
+from sklearn.model_selection import GroupKFold
+
+from ..codebook import Codebook, load_codebook
+from ..errors import ToolkitError
+from ..segments import where
+from .card import write_card
+from .model import CodeModel, classifiers
+
+log = logging.getLogger(__name__)
+MIN_POSITIVES = 6  # fewer training examples than this: the code uses the cue rules
+THRESHOLDS = np.round(np.arange(0.1, 0.91, 0.05), 2)
+
+
+def training_matrix(records: list[dict], cb: Codebook, source: str = "") -> tuple[list[str], np.ndarray, list[str]]:
+    """Texts, 0/1 label matrix over the codebook's codes, and group ids (interviews) for CV."""
+    codes = cb.code_ids
+    index = {c: j for j, c in enumerate(codes)}
+    Y = np.zeros((len(records), len(codes)), dtype=int)
+    for i, rec in enumerate(records):
+        for c in rec.get("codes") or ():
+            if c not in index:
+                raise ToolkitError(f"{where(rec, source)}: unknown code id {c!r} in training data "
+                                   f"(not in {cb.path})")
+            Y[i, index[c]] = 1
+    texts = [r["text"] for r in records]
+    groups = [str(r.get("interview_id") or r["id"].rsplit("-", 1)[0]) for r in records]
+    return texts, Y, groups
+
+
+def out_of_fold(kind: str, texts: list[str], Y: np.ndarray, groups: list[str], labels: list[str],
+                folds: int) -> np.ndarray:
+    """Scores for every text from a model that never saw its interview."""
+    n_groups = len(set(groups))
+    if n_groups < 2:
+        raise ToolkitError("cross-validation needs segments from at least two interviews")
+    proba = np.zeros(Y.shape, dtype=float)
+    for train_idx, test_idx in GroupKFold(n_splits=min(folds, n_groups)).split(texts, Y, groups):
+        est = classifiers.create(kind).fit([texts[i] for i in train_idx], Y[train_idx], labels=labels)
+        proba[test_idx] = est.predict_proba([texts[i] for i in test_idx])
+    return proba
+
+
+def tune_thresholds(Y: np.ndarray, proba: np.ndarray, labels: list[str]) -> dict[str, float]:
+    """Per code, the threshold with the best out-of-fold F1 (0.5 when the code never occurs)."""
+    out = {}
+    for j, code in enumerate(labels):
+        if Y[:, j].sum() == 0:
+            out[code] = 0.5
+            continue
+        f1s = [f1_score(Y[:, j], proba[:, j] >= t, zero_division=0) for t in THRESHOLDS]
+        out[code] = float(THRESHOLDS[int(np.argmax(f1s))])
+    return out
+
+
+def evaluate(Y: np.ndarray, pred: np.ndarray, labels: list[str]) -> dict:
+    p, r, f, support = precision_recall_fscore_support(Y, pred, zero_division=0)
+    present = Y.sum(axis=0) > 0
+    return {
+        "micro_f1": float(f1_score(Y, pred, average="micro", zero_division=0)),
+        "macro_f1": float(np.mean(f[present])) if present.any() else 0.0,
+        "per_code": {c: {"p": round(float(p[j]), 3), "r": round(float(r[j]), 3), "f1": round(float(f[j]), 3),
+                         "support": int(support[j])} for j, c in enumerate(labels)},
+    }
+
+
+def train(records: list[dict], out_dir: str | os.PathLike, candidates: tuple[str, ...] = ("cues", "tfidf_lr", "spacy_textcat"),
+          folds: int = 5, codebook: Codebook | None = None, source: str = "", data_files: list[str] | None = None) -> dict:
+    """Train, select and save; returns the report that also goes into the model card."""
+    cb = codebook or load_codebook()
+    if not records:
+        raise ToolkitError(f"{source or 'training data'}: no segment records")
+    labels = cb.code_ids
+    texts, Y, groups = training_matrix(records, cb, source)
+    report: dict = {"candidates": {}, "segments": len(records), "interviews": len(set(groups))}
+    oof: dict[str, np.ndarray] = {}
+    for kind in candidates:
+        t0 = time.perf_counter()
+        proba = out_of_fold(kind, texts, Y, groups, labels, folds)
+        thr = tune_thresholds(Y, proba, labels) if kind != "cues" else {c: 0.5 for c in labels}
+        pred = proba >= np.array([thr[c] for c in labels])
+        res = evaluate(Y, pred, labels)
+        res["seconds"] = round(time.perf_counter() - t0, 1)
+        report["candidates"][kind] = res
+        oof[kind] = proba
+        log.info("%-14s CV micro-F1 %.3f macro-F1 %.3f (%.0f s)", kind, res["micro_f1"], res["macro_f1"], res["seconds"])
+    best = max(report["candidates"], key=lambda k: report["candidates"][k]["micro_f1"])
+    thresholds = tune_thresholds(Y, oof[best], labels) if best != "cues" else {c: 0.5 for c in labels}
+    positives = dict(zip(labels, Y.sum(axis=0).tolist()))
+    rule_codes = [c for c in labels if positives[c] < MIN_POSITIVES] if best != "cues" else list(labels)
+    langs = Counter(r.get("lang") or "?" for r in records)
+    per_lang_counts = {lang: Counter(c for r in records if (r.get("lang") or "?") == lang for c in r.get("codes") or ())
+                       for lang in langs}
+    pred_best = oof[best] >= np.array([thresholds[c] for c in labels])
+    per_lang = {}
+    for lang in langs:
+        idx = [i for i, r in enumerate(records) if (r.get("lang") or "?") == lang]
+        res = evaluate(Y[idx], pred_best[idx], labels)
+        per_lang[lang] = {"segments": len(idx), "micro_f1": round(res["micro_f1"], 3), "macro_f1": round(res["macro_f1"], 3)}
+    estimator = classifiers.create(best).fit(texts, Y, labels=labels)
+    model = CodeModel(codes=labels, estimator=estimator, kind=best, thresholds=thresholds, rule_codes=rule_codes)
+    report.update({
+        "chosen": best, "thresholds": thresholds, "rule_codes": rule_codes, "positives": positives,
+        "languages": dict(langs), "positives_per_language": {k: dict(v) for k, v in per_lang_counts.items()},
+        "cv_per_language": per_lang, "folds": folds, "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "data_files": data_files or [],
+    })
+    model.meta = {"card": "MODEL_CARD.md", "trained_at": report["trained_at"], "segments": len(records)}
+    model.save(out_dir)
+    write_card(Path(out_dir), report, cb)
+    return report

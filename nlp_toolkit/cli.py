@@ -1,0 +1,174 @@
+"""The `nlp-toolkit` command: thin wrappers that parse options and call the stages.
+
+Errors the user can fix are printed as one line on stderr with exit code 2; logs go to stderr,
+data to files or stdout.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+
+from . import __version__
+from .errors import ToolkitError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Turn interview transcripts of labour migrants into coded, citable evidence.")
+err = Console(stderr=True)
+DEFAULT_KEY = Path("keys/pseudonym_key.json")
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format="%(message)s",
+                        handlers=[RichHandler(console=err, show_path=False, show_time=False)])
+
+
+def command(fn):
+    """Register a subcommand whose ToolkitErrors become one clear message and exit code 2."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except ToolkitError as exc:
+            err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+    return app.command()(wrapper)
+
+
+@app.callback()
+def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="More log output on stderr."),
+         version: bool = typer.Option(False, "--version", help="Print the version and exit.")) -> None:
+    _setup_logging(verbose)
+    if version:
+        typer.echo(__version__)
+        raise typer.Exit()
+
+
+@command
+def ingest(inputs: list[Path] = typer.Argument(..., help="Transcript files or directories (txt, docx, odt)."),
+           output: Path = typer.Option(..., "--output", "-o", help="Segment JSONL to write."),
+           key: Path = typer.Option(DEFAULT_KEY, help="Pseudonym key (real -> pseudonym); keep it outside data exports."),
+           skip_bad: bool = typer.Option(False, "--skip-bad", help="Write the good files and list the bad ones."),
+           no_pseudonymise: bool = typer.Option(False, "--no-pseudonymise", help="Keep real names (never for annotation).")) -> None:
+    """Read transcripts, split them into respondent turns, detect language, pseudonymise names."""
+    from .corpus.ingest import ingest as run
+    n, problems = run(inputs, output, None if no_pseudonymise else key, skip_bad=skip_bad,
+                      pseudonymise=not no_pseudonymise, progress=sys.stderr.isatty())
+    for p in problems:
+        err.print(f"[yellow]skipped:[/] {p}", highlight=False, soft_wrap=True)
+    err.print(f"wrote {n} segments to {output}" + ("" if no_pseudonymise else f" (pseudonym key: {key})"))
+    if problems and not n:
+        raise typer.Exit(1)
+
+
+@command
+def validate(files: list[Path] = typer.Argument(..., help="Segment JSONL files to check."),
+             codebook: Optional[Path] = typer.Option(None, help="Codebook YAML (default: annotation/codebook.yaml).")) -> None:
+    """Check segment files: JSON parses, ids unique, codes and labels exist, offsets match the text."""
+    from .codebook import load_codebook
+    from .segments import validate_file
+    cb = load_codebook(codebook)
+    bad = 0
+    for f in files:
+        n, problems = validate_file(f, cb)
+        for p in problems:
+            err.print(p, highlight=False, soft_wrap=True)
+        bad += len(problems)
+        err.print(f"{f}: {n} records, {len(problems)} problems")
+    if bad:
+        raise typer.Exit(1)
+
+
+def _progress(iterable, total: int | None, desc: str):
+    from tqdm import tqdm
+    return tqdm(iterable, total=total, desc=desc, unit="seg", disable=not sys.stderr.isatty())
+
+
+def _count_lines(path: Path) -> int:
+    with path.open("rb") as fh:
+        return sum(1 for line in fh if line.strip())
+
+
+@command
+def tag(input: Path = typer.Argument(..., help="Segment JSONL (only id and text required; ingest output works)."),
+        output: Path = typer.Option(..., "--output", "-o", help="Coded segment JSONL to write."),
+        model: Optional[Path] = typer.Option(None, help="Code model directory (default: models/codes)."),
+        rates: Optional[Path] = typer.Option(None, help="Exchange-rate CSV (default: the shipped table).")) -> None:
+    """Add language, codes (with scores) and entities to every segment."""
+    from .io import write_jsonl
+    from .pipeline import Tagger
+    from .segments import read_segments
+    records = list(read_segments(input))  # validated in full before anything is written
+    tagger = Tagger(model, rates_path=rates)
+    n = write_jsonl(output, _progress(tagger.tag_stream(records), len(records), "tag"))
+    err.print(f"tagged {n} segments -> {output}")
+
+
+@command
+def extract(input: Path = typer.Argument(..., help="Segment JSONL."),
+            output: Path = typer.Option(..., "--output", "-o", help="Segment JSONL with entities."),
+            rates: Optional[Path] = typer.Option(None, help="Exchange-rate CSV (default: the shipped table).")) -> None:
+    """Add entities (actors, money, places) to every segment, without classifying codes."""
+    from .io import write_jsonl
+    from .pipeline import Tagger
+    from .segments import read_segments
+    records = list(read_segments(input))
+    tagger = Tagger(codes=False, rates_path=rates)
+    n = write_jsonl(output, _progress(tagger.tag_stream(records), len(records), "extract"))
+    err.print(f"extracted entities for {n} segments -> {output}")
+
+
+@command
+def train(data: list[Path] = typer.Option(..., "--data", help="Annotated segment JSONL (repeatable)."),
+          output: Path = typer.Option(Path("models/codes"), "--output", "-o", help="Model directory to write."),
+          candidates: str = typer.Option("cues,tfidf_lr,spacy_textcat", help="Comma-separated candidates to compare."),
+          folds: int = typer.Option(5, help="Cross-validation folds (grouped by interview).")) -> None:
+    """Train the code classifier: compare candidates by CV, tune thresholds, write model + card."""
+    from .classify.train import train as run
+    from .segments import read_segments
+    records = [r for f in data for r in read_segments(f)]
+    report = run(records, output, tuple(c.strip() for c in candidates.split(",") if c.strip()), folds=folds,
+                 source=", ".join(map(str, data)), data_files=[str(f) for f in data])
+    best = report["candidates"][report["chosen"]]
+    err.print(f"chose {report['chosen']}: CV micro-F1 {best['micro_f1']:.3f}, macro-F1 {best['macro_f1']:.3f}; "
+              f"model and card in {output}")
+
+
+@command
+def ilo(input: Path = typer.Argument(..., help="Coded segment JSONL."),
+        output: Path = typer.Option(..., "--output", "-o", help="Per-interview JSONL to write.")) -> None:
+    """Per interview: ILO forced-labour dimensions with evidence segments (an indication for review)."""
+    from .classify.ilo import roll_up
+    from .io import write_jsonl
+    from .segments import read_segments
+    rows = roll_up(read_segments(input))
+    write_jsonl(output, rows)
+    flagged = sum(r["indicative_of_forced_labour"] for r in rows)
+    err.print(f"{len(rows)} interviews, {flagged} with indications of forced labour to review -> {output}")
+
+
+@command
+def suggest(input: Path = typer.Argument(..., help="Segment JSONL (segments with codes are skipped)."),
+            output: Path = typer.Option(..., "--output", "-o", help="Ranked JSONL to write."),
+            model: Optional[Path] = typer.Option(None, help="Code model directory (default: models/codes)."),
+            top: int = typer.Option(50, help="How many segments to suggest.")) -> None:
+    """Rank unannotated segments by model uncertainty: annotate these first."""
+    from .classify.active import rank
+    from .classify.model import CodeModel
+    from .io import write_jsonl
+    from .pipeline import default_model_dir
+    from .segments import read_segments
+    ranked = rank(CodeModel.load(model or default_model_dir()), list(read_segments(input)), top)
+    write_jsonl(output, ranked)
+    err.print(f"{len(ranked)} segments to annotate next -> {output}")
+
+
+if __name__ == "__main__":
+    app()

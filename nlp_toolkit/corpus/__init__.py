@@ -1,0 +1,1 @@
+"""Corpus: transcript readers, turn splitting, metadata, language ID, pseudonymisation, ingest."""

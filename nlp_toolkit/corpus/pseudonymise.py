@@ -1,0 +1,186 @@
+"""Replace personal names by stable pseudonyms per interview, before anyone annotates.
+
+Names come from three places: the transcript header (respondent, interviewer), a lexicon of first
+names common in Central Asia (matched with Russian and Kyrgyz case endings), and natasha's Russian
+PER recogniser. The key (real -> pseudonym, per interview) is kept in a separate file outside data
+exports; re-running ingest with the same key gives the same pseudonyms.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..errors import ToolkitError
+from ..io import atomic_write
+from ..kyrgyz import is_suffix_chain
+from ..morph import analyzer
+from ..text import fold, words
+
+DATA = Path(__file__).parent / "data" / "names.yaml"
+_VOWELS = set("аеёиоуыэюяөү")
+
+
+@functools.lru_cache(maxsize=1)
+def name_lexicon() -> dict:
+    raw = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    gender = {fold(n): "male" for n in raw["male"]} | {fold(n): "female" for n in raw["female"]}
+    return {"gender": gender, "male": raw["pseudonyms_male"], "female": raw["pseudonyms_female"],
+            "surnames": raw["pseudonym_surnames"]}
+
+
+@functools.lru_cache(maxsize=1)
+def _natasha():
+    from natasha import Doc, NewsEmbedding, NewsNERTagger, Segmenter
+    return Doc, Segmenter(), NewsNERTagger(NewsEmbedding())
+
+
+def _base_name(token: str, known: set[str]) -> str | None:
+    """The known name `token` is an inflected form of (Нурбека -> нурбек, Гульнары -> гульнара), if any."""
+    t = fold(token)
+    if t in known:
+        return t
+    for cut in range(len(t) - 1, max(2, len(t) - 6), -1):
+        stem = t[:cut]
+        if stem in known and is_suffix_chain(t[cut:]):
+            return stem
+        # Russian declension of -а/-я names: Гульнара -> Гульнары, Гульнаре, Гульнару, Гульнарой
+        for end in ("а", "я"):
+            if stem + end in known and t[cut:] in {"ы", "и", "е", "у", "ю", "ой", "ей", "ою"}:
+                return stem + end
+    return None
+
+
+def _transfer_ending(token: str, base: str, pseudonym: str) -> str:
+    """Give `pseudonym` the case ending `token` has relative to `base` (Гульнары: Гульнара -> Айнуры)."""
+    t = fold(token)
+    k = 0
+    while k < min(len(t), len(base)) and t[k] == base[k]:
+        k += 1
+    dropped, tail = len(base) - k, token[k:]
+    stem = pseudonym[: len(pseudonym) - dropped] if dropped else pseudonym
+    out = stem + tail
+    return out.upper() if token.isupper() and len(token) > 1 else out
+
+
+@dataclass
+class PseudonymKey:
+    """interview id -> {real name base form: pseudonym}; stable across runs when saved and reloaded."""
+
+    path: Path | None = None
+    mapping: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike | None) -> "PseudonymKey":
+        if path is None:
+            return cls()
+        path = Path(path)
+        if not path.exists():
+            return cls(path=path)
+        try:
+            return cls(path=path, mapping=json.loads(path.read_text(encoding="utf-8")))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ToolkitError(f"{path}: pseudonym key is not valid JSON ({exc}); restore it from backup") from None
+
+    def save(self) -> None:
+        if self.path is not None:
+            with atomic_write(self.path) as fh:
+                json.dump(self.mapping, fh, ensure_ascii=False, indent=1, sort_keys=True)
+            os.chmod(self.path, 0o600)
+
+    def pseudonym(self, interview: str, real: str, gender: str | None, surname: bool = False) -> str:
+        table = self.mapping.setdefault(interview, {})
+        if real in table:
+            return table[real]
+        lex = name_lexicon()
+        pool = lex["surnames"] if surname else lex["female" if gender == "female" else "male"]
+        used = set(table.values()) | {fold(r) for r in table}
+        # Prefer pseudonyms whose ending class matches, so transferred case endings read naturally.
+        ending_vowel = real[-1:] in _VOWELS
+        order = sorted(pool, key=lambda p: hashlib.sha256(f"{interview}|{real}|{p}".encode()).hexdigest())
+        order.sort(key=lambda p: (p[-1:].lower() in _VOWELS) != ending_vowel)
+        choice = next((p for p in order if p not in used and fold(p) not in used), order[0])
+        if surname and gender == "female":
+            choice += "а"
+        table[real] = choice
+        return choice
+
+
+class Pseudonymiser:
+    """Find personal names in text and replace them through a PseudonymKey."""
+
+    def __init__(self, key: PseudonymKey | None = None, use_ner: bool = True) -> None:
+        self.key = key or PseudonymKey()
+        self.use_ner = use_ner
+
+    def _gender(self, base: str) -> str | None:
+        g = name_lexicon()["gender"].get(base)
+        if g:
+            return g
+        parse = analyzer().parse(base)[0]
+        return "female" if "femn" in parse.tag else "male" if "masc" in parse.tag else None
+
+    def person_names(self, text: str, lang: str | None) -> list[tuple[int, int]]:
+        """Spans of personal-name tokens: lexicon names (any case ending) and natasha PER (Russian)."""
+        known = set(name_lexicon()["gender"])
+        spans = {(s, e) for s, e, w in words(text) if w[:1].isupper() and _base_name(w, known)}
+        if self.use_ner and lang in (None, "ru", "mixed") and text.strip():
+            Doc, segmenter, ner = _natasha()
+            doc = Doc(text)
+            doc.segment(segmenter)
+            doc.tag_ner(ner)
+            for span in doc.spans:
+                if span.type == "PER":
+                    spans |= {(span.start + s, span.start + e) for s, e, _ in words(text[span.start:span.stop])}
+        return sorted(spans)
+
+    def register(self, interview: str, full_name: str, pseudonym: str | None = None) -> str:
+        """Enter a header name (first name + surname...) into the key; returns the pseudonymised full name."""
+        parts = full_name.split()
+        if not parts:
+            return full_name
+        first = fold(parts[0])
+        gender = self._gender(first)
+        table = self.key.mapping.setdefault(interview, {})
+        if pseudonym and first not in table:
+            table[first] = pseudonym.split()[0]
+        out = [self.key.pseudonym(interview, first, gender)]
+        for part in parts[1:]:
+            out.append(self.key.pseudonym(interview, fold(part.strip(".")), gender, surname=True))
+        return " ".join(out)
+
+    def __call__(self, text: str, interview: str, lang: str | None = None) -> str:
+        """`text` with every known or detected personal name replaced by its pseudonym."""
+        table = self.key.mapping.setdefault(interview, {})
+        known = set(name_lexicon()["gender"]) | set(table)
+        spans = set(self.person_names(text, lang))
+        # Names already in the key (header names, earlier turns) are replaced wherever they recur.
+        spans |= {(s, e) for s, e, w in words(text) if w[:1].isupper() and _base_name(w, set(table))}
+        out, pos = [], 0
+        for s, e in sorted(spans):
+            token = text[s:e]
+            base = _base_name(token, known) or fold(analyzer().parse(token)[0].normal_form)
+            is_surname = base not in name_lexicon()["gender"] and "Surn" in analyzer().parse(token)[0].tag
+            pseudo = self.key.pseudonym(interview, base, self._gender(base), surname=is_surname)
+            out.append(text[pos:s])
+            out.append(_transfer_ending(token, base, pseudo))
+            pos = e
+        out.append(text[pos:])
+        return "".join(out)
+
+    def leaks(self, text: str, interview: str) -> list[str]:
+        """Real names of this interview's key still present in `text` (should always be empty)."""
+        table = self.key.mapping.get(interview, {})
+        found = []
+        for real in table:
+            if re.search(rf"(?<!\w){re.escape(real[:max(3, len(real) - 1)])}", fold(text)):
+                if any(_base_name(w, {real}) for _, _, w in words(text)):
+                    found.append(real)
+        return found

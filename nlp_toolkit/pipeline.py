@@ -1,0 +1,87 @@
+"""The tagger: segment records in, complete coded records out (lang, codes + scores, entities).
+
+    tagger = Tagger()                 # default model in models/codes, all extractors
+    coded = tagger.tag(records)       # plain dicts in, plain dicts out; other keys pass through
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from .classify.model import CodeModel
+from .corpus.langid import detect_language
+from .errors import ToolkitError
+from .extract.base import resolve_overlaps
+from .registry import extractors
+
+DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "codes"
+EXTRACTOR_MODULES = {"money": "nlp_toolkit.extract.money", "actors": "nlp_toolkit.extract.actors",
+                     "places": "nlp_toolkit.extract.places"}
+DEFAULT_EXTRACTORS = ("money", "places", "actors")
+# When spans overlap, the longer wins; on a tie, money beats places beats actors.
+LABEL_PRIORITY = {"MONEY": 3, "LOC": 2}
+
+
+def default_model_dir() -> Path:
+    return Path(os.environ.get("NLP_TOOLKIT_MODEL", DEFAULT_MODEL))
+
+
+def make_extractor(name: str):
+    if name in EXTRACTOR_MODULES:
+        importlib.import_module(EXTRACTOR_MODULES[name])
+    return extractors.create(name)
+
+
+def year_of(rec: dict) -> int | None:
+    """The interview year from `date` (ISO) or `year`, for converting money to USD/KZT."""
+    if isinstance(rec.get("year"), int):
+        return rec["year"]
+    date = str(rec.get("date") or "")
+    return int(date[:4]) if date[:4].isdigit() else None
+
+
+class Tagger:
+    """Language ID + code classifier + entity extractors, loaded once, applied to batches."""
+
+    def __init__(self, model_dir: str | os.PathLike | None = None, extractor_names: Iterable[str] = DEFAULT_EXTRACTORS,
+                 rates_path: str | os.PathLike | None = None, codes: bool = True) -> None:
+        self.model = CodeModel.load(model_dir or default_model_dir()) if codes else None
+        self.extractors = [make_extractor(n) for n in extractor_names]
+        from .extract.rates import RateTable
+        self.rates = RateTable.load(rates_path)
+
+    def entities(self, text: str, lang: str | None, year: int | None) -> list[dict]:
+        found = [e for ext in self.extractors for e in ext(text, lang)]
+        ents = resolve_overlaps(found, LABEL_PRIORITY)
+        for e in ents:
+            if e["label"] == "MONEY":
+                e.update(self.rates.normalise(e, year))
+        return ents
+
+    def tag(self, records: list[dict]) -> list[dict]:
+        """Coded copies of `records` (each needs `id` and `text`)."""
+        out = []
+        for rec in records:
+            if not isinstance(rec.get("text"), str):
+                raise ToolkitError(f"record {rec.get('id', '?')!r} has no 'text' string")
+            lang = rec.get("lang") or detect_language(rec["text"])
+            out.append({**rec, "lang": lang, "entities": self.entities(rec["text"], lang, year_of(rec))})
+        if self.model is not None:
+            codes, scores = self.model.predict([r["text"] for r in out])
+            for rec, c, s in zip(out, codes, scores):
+                rec["codes"], rec["scores"] = c, s
+                rec["model_version"] = self.model.meta.get("trained_at", "")
+        return out
+
+    def tag_stream(self, records: Iterable[dict], batch_size: int = 256) -> Iterator[dict]:
+        batch: list[dict] = []
+        for rec in records:
+            batch.append(rec)
+            if len(batch) >= batch_size:
+                yield from self.tag(batch)
+                batch = []
+        if batch:
+            yield from self.tag(batch)

@@ -1,0 +1,63 @@
+"""Pseudonymisation: names found in every case form, replaced stably, key kept apart."""
+
+from __future__ import annotations
+
+import json
+
+from nlp_toolkit.corpus.pseudonymise import Pseudonymiser, PseudonymKey
+from nlp_toolkit.text import fold
+
+
+def test_header_name_and_its_inflections_are_replaced():
+    p = Pseudonymiser()
+    full = p.register("i1", "Нурбек Асанов")
+    first, surname = full.split()
+    out = p("Нурбека знали все, Нурбеку верили. Асанов уехал.", "i1", "ru")
+    assert "Нурбек" not in out and "Асанов" not in out
+    assert f"{first}а" in out and surname in out
+
+
+def test_kyrgyz_case_endings_on_third_person_names():
+    p = Pseudonymiser()
+    out = p("Эрланга айттым, Гулзаттын паспортун алышты.", "i2", "ky")
+    assert "Эрлан" not in out and "Гулзат" not in out
+    assert out.endswith("паспортун алышты.")
+    mapping = p.key.mapping["i2"]
+    assert {"эрлан", "гулзат"} <= set(mapping)
+
+
+def test_natasha_finds_names_outside_the_lexicon_in_russian():
+    p = Pseudonymiser()
+    out = p("Потом пришёл Евлампий Скороходов и всех выгнал.", "i3", "ru")
+    assert "Евлампий" not in out and "Скороходов" not in out
+
+
+def test_places_and_actor_words_are_not_names():
+    p = Pseudonymiser()
+    text = "Посредник из Оша отвёз нас в Алматы, хозяин забрал паспорта."
+    assert p(text, "i4", "ru") == text
+
+
+def test_pseudonyms_are_stable_per_interview_and_across_runs(tmp_path):
+    key_path = tmp_path / "keys" / "key.json"
+    p1 = Pseudonymiser(PseudonymKey.load(key_path))
+    a = p1("Марат сказал ждать.", "i5", "ru")
+    p1.key.save()
+    p2 = Pseudonymiser(PseudonymKey.load(key_path))
+    assert p2("Марат сказал ждать.", "i5", "ru") == a
+    assert json.loads(key_path.read_text(encoding="utf-8"))["i5"]["марат"] in a
+    assert (key_path.stat().st_mode & 0o777) == 0o600
+
+
+def test_given_pseudonym_from_header_is_used():
+    p = Pseudonymiser()
+    assert p.register("i6", "Жылдыз Бакирова", pseudonym="Айсулуу").split()[0] == "Айсулуу"
+    assert "Айсулуу" in p("Жылдыз, иди сюда, сказал он.", "i6", "ru")
+
+
+def test_leaks_reports_a_surviving_name():
+    p = Pseudonymiser()
+    p.register("i7", "Бакыт Исаков")
+    assert p.leaks("Тут был Бакыт.", "i7") == ["бакыт"]
+    assert p.leaks(p("Тут был Бакыт.", "i7", "ru"), "i7") == []
+    assert all(fold(real) != fold(pseudo) for real, pseudo in p.key.mapping["i7"].items())
