@@ -46,7 +46,10 @@ class TfidfLogReg:
                              OneVsRestClassifier(LogisticRegression(C=self.C, max_iter=2000, solver="liblinear")))
 
     def fit(self, texts: list[str], Y: np.ndarray, labels: list[str] | None = None) -> "TfidfLogReg":
-        self.model_ = self._pipeline().fit(texts, Y)
+        import warnings
+        with warnings.catch_warnings():  # codes absent from a training fold are expected, not a problem
+            warnings.filterwarnings("ignore", message="Label not .* is present in all training examples")
+            self.model_ = self._pipeline().fit(texts, Y)
         return self
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:

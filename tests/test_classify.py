@@ -1,0 +1,130 @@
+"""Code classifier: training, selection, model card, loading errors, ILO roll-up, active learning."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from nlp_toolkit.classify.active import rank
+from nlp_toolkit.classify.ilo import roll_up
+from nlp_toolkit.classify.model import CodeModel
+from nlp_toolkit.classify.rules import CueClassifier
+from nlp_toolkit.classify.train import train
+from nlp_toolkit.errors import ToolkitError
+
+# Short answers written for the tests, in both languages, with their codes.
+EXAMPLES = [
+    ("Хозяин забрал паспорт и не отдаёт уже полгода.", ["document_retention"]),
+    ("Паспорта у нас отобрали сразу, сказали, что вернут потом.", ["document_retention"]),
+    ("Кожоюн паспортубузду алып койду, бербей жатат.", ["document_retention"]),
+    ("Три месяца не платили ни копейки, всё обещали.", ["wage_theft"]),
+    ("Зарплату задерживали, потом вычли половину за жильё.", ["wage_theft"]),
+    ("Үч ай иштедик, акча бербей коюшту.", ["wage_theft"]),
+    ("Полицейские остановили и потребовали взятку, пришлось отдать.", ["bribery_extortion"]),
+    ("Менты на рынке каждый день вымогали деньги.", ["bribery_extortion"]),
+    ("Милиция кармап, пара беришке туура келди.", ["bribery_extortion", "detention_raids"]),
+    ("Ночью был рейд, нас задержали и отвезли в отдел.", ["detention_raids"]),
+    ("Рейд болду, баарыбызды кармашты.", ["detention_raids"]),
+    ("Нас не выпускали со двора, ворота запирали на замок.", ["movement_restriction"]),
+    ("Сыртка чыгарбай, эшикти кулпулап коюшчу.", ["movement_restriction"]),
+    ("Мне нравится готовить плов по выходным.", []),
+    ("Апам менен атам айылда жашашат.", []),
+    ("Я родился в большом селе, у нас было пять детей.", []),
+]
+
+
+def _records(n_interviews: int = 6) -> list[dict]:
+    out = []
+    for k in range(n_interviews):
+        for j, (text, codes) in enumerate(EXAMPLES):
+            out.append({"id": f"t{k}-s{j:03d}", "interview_id": f"t{k}", "text": text if k == 0 else f"{text} ({k})",
+                        "codes": codes, "lang": "ky" if any(ch in text.lower() for ch in "ңөү") else "ru"})
+    return out
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    out = tmp_path_factory.mktemp("model")
+    report = train(_records(), out, candidates=("cues", "tfidf_lr"), folds=3)
+    return out, report
+
+
+def test_training_compares_candidates_and_writes_model_and_card(trained):
+    out, report = trained
+    assert set(report["candidates"]) == {"cues", "tfidf_lr"}
+    assert report["chosen"] == max(report["candidates"], key=lambda k: report["candidates"][k]["micro_f1"])
+    card = (out / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert "document_retention" in card and "Known limits" in card
+    info = json.loads((out / "card.json").read_text(encoding="utf-8"))
+    assert info["positives"]["wage_theft"] == 3 * 6 and info["languages"]["ky"] > 0
+    # codes with no examples at all fall back to the rules, and the card says so
+    assert "trafficking_slavery" in info["rule_codes"]
+
+
+def test_loaded_model_predicts_codes_with_scores(trained):
+    out, _ = trained
+    model = CodeModel.load(out)
+    codes, scores = model.predict(["Хозяин забрал паспорта и не отдавал их.", "Я люблю чай с молоком."])
+    assert "document_retention" in codes[0] and codes[1] == []
+    assert 0.0 <= scores[0]["document_retention"] <= 1.0
+
+
+def test_unknown_code_in_training_data_is_named():
+    recs = _records(2)
+    recs[3]["codes"] = ["wage_thef"]
+    recs[3]["_line"] = 4
+    with pytest.raises(ToolkitError, match="unknown code id 'wage_thef'.*"):
+        train(recs, "/nonexistent/never-written", candidates=("cues",), source="train.jsonl")
+
+
+def test_incompatible_model_directory_gives_a_clear_message(tmp_path, trained):
+    out, _ = trained
+    with pytest.raises(ToolkitError, match="no model.json"):
+        CodeModel.load(tmp_path)
+    info = json.loads((out / "model.json").read_text(encoding="utf-8"))
+    bad = tmp_path / "old"
+    bad.mkdir()
+    (bad / "model.json").write_text(json.dumps({**info, "format_version": 0}), encoding="utf-8")
+    with pytest.raises(ToolkitError, match="incompatible"):
+        CodeModel.load(bad)
+    (bad / "model.json").write_text(json.dumps(info), encoding="utf-8")
+    (bad / "model.joblib").write_bytes(b"not a pickle")
+    with pytest.raises(ToolkitError, match="retrain"):
+        CodeModel.load(bad)
+
+
+def test_cue_rules_match_inflected_russian_and_kyrgyz_suffixes():
+    rules = CueClassifier()
+    assert "document_retention" in rules.matches("Паспорта забрали в первый же день.")
+    assert "recruitment_fees" in rules.matches("Ортомчуларга беш миң сом төлөдүк.")
+    assert rules.matches("Погода была хорошая.") == {}
+
+
+def test_ilo_roll_up_needs_involuntariness_and_menace():
+    segs = [
+        {"id": "a-s001", "interview_id": "a", "codes": ["document_retention"]},  # both dimensions at once
+        {"id": "b-s001", "interview_id": "b", "codes": ["wage_theft"]},
+        {"id": "b-s002", "interview_id": "b", "codes": ["bribery_extortion"]},
+        {"id": "c-s001", "interview_id": "c", "codes": ["excessive_hours"]},
+        {"id": "c-s002", "interview_id": "c", "codes": ["threats_intimidation"]},
+    ]
+    rows = {r["interview_id"]: r for r in roll_up(segs)}
+    assert rows["a"]["indicative_of_forced_labour"] is True
+    assert rows["b"]["indicative_of_forced_labour"] is False  # no menace of penalty
+    assert rows["c"]["indicative_of_forced_labour"] is True
+    assert rows["c"]["ilo_dimensions"]["menace_of_penalty"]["segments"] == ["c-s002"]
+    assert "human review" in rows["c"]["note"]
+    with pytest.raises(ToolkitError, match="unknown code"):
+        roll_up([{"id": "d-s001", "codes": ["nonsense"]}])
+
+
+def test_suggest_ranks_only_unannotated_segments(trained):
+    out, _ = trained
+    model = CodeModel.load(out)
+    recs = [{"id": "x1", "text": "Паспорт забрали.", "codes": ["document_retention"]},
+            {"id": "x2", "text": "Денег не дали, паспорт может быть у хозяина."},
+            {"id": "x3", "text": "Чай был горячий."}]
+    ranked = rank(model, recs)
+    assert [r["id"] for r in ranked] in (["x2", "x3"], ["x3", "x2"])
+    assert ranked[0]["uncertainty"] >= ranked[1]["uncertainty"]
