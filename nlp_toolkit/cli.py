@@ -86,43 +86,67 @@ def validate(files: list[Path] = typer.Argument(..., help="Segment JSONL files t
         raise typer.Exit(1)
 
 
-def _progress(iterable, total: int | None, desc: str):
-    from tqdm import tqdm
-    return tqdm(iterable, total=total, desc=desc, unit="seg", disable=not sys.stderr.isatty())
+def _run_stage(factory, input: Path, output: Path, engine: str, processes: int, scheduler: Optional[str],
+               desc: str) -> None:
+    """Run a stage through the engine; a .jsonl output is assembled from the parts in input order."""
+    import tempfile
+
+    from .engine.run import run
+    from .engine.shards import read_parts
+    from .io import write_jsonl
+    to_jsonl = output.suffix == ".jsonl"
+    parts_dir = Path(tempfile.mkdtemp(prefix=".parts-", dir=output.parent if to_jsonl else None)) if to_jsonl else output
+    if to_jsonl:
+        output.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        report = run(factory, input, parts_dir, engine=engine, processes=processes, scheduler=scheduler,
+                     progress=sys.stderr.isatty())
+        if report.failed:
+            for f in report.failed:
+                err.print(f"[red]failed:[/] {f}", highlight=False, soft_wrap=True)
+            raise ToolkitError(f"{len(report.failed)} chunk(s) failed: input {report.input} = output {report.output}"
+                               f" + failed {report.failed_records}" + ("; nothing written" if to_jsonl else
+                               f"; the good parts are in {output}"))
+        if to_jsonl:
+            write_jsonl(output, read_parts(parts_dir))
+        err.print(f"{desc} {report.output} segments -> {output}")
+    finally:
+        if to_jsonl:
+            import shutil
+            shutil.rmtree(parts_dir, ignore_errors=True)
 
 
-def _count_lines(path: Path) -> int:
-    with path.open("rb") as fh:
-        return sum(1 for line in fh if line.strip())
+ENGINE_HELP = "local (processes on this machine) or dask (a LocalCluster, or --scheduler ADDRESS)."
 
 
 @command
-def tag(input: Path = typer.Argument(..., help="Segment JSONL (only id and text required; ingest output works)."),
-        output: Path = typer.Option(..., "--output", "-o", help="Coded segment JSONL to write."),
+def tag(input: Path = typer.Argument(..., help="Segment JSONL/Parquet file, directory or glob of shards (only id and text required)."),
+        output: Path = typer.Option(..., "--output", "-o", help="A .jsonl file, or a directory for partitioned Parquet."),
         model: Optional[Path] = typer.Option(None, help="Code model directory (default: models/codes)."),
-        rates: Optional[Path] = typer.Option(None, help="Exchange-rate CSV (default: the shipped table).")) -> None:
+        rates: Optional[Path] = typer.Option(None, help="Exchange-rate CSV (default: the shipped table)."),
+        engine: str = typer.Option("local", help=ENGINE_HELP),
+        processes: int = typer.Option(0, help="Worker processes (0: one per core, at most one per chunk)."),
+        scheduler: Optional[str] = typer.Option(None, help="Address of an existing Dask scheduler.")) -> None:
     """Add language, codes (with scores) and entities to every segment."""
-    from .io import write_jsonl
+    import functools
+
     from .pipeline import Tagger
-    from .segments import read_segments
-    records = list(read_segments(input))  # validated in full before anything is written
-    tagger = Tagger(model, rates_path=rates)
-    n = write_jsonl(output, _progress(tagger.tag_stream(records), len(records), "tag"))
-    err.print(f"tagged {n} segments -> {output}")
+    _run_stage(functools.partial(Tagger, model, rates_path=rates), input, output, engine, processes, scheduler, "tagged")
 
 
 @command
 def extract(input: Path = typer.Argument(..., help="Segment JSONL."),
             output: Path = typer.Option(..., "--output", "-o", help="Segment JSONL with entities."),
-            rates: Optional[Path] = typer.Option(None, help="Exchange-rate CSV (default: the shipped table).")) -> None:
+            rates: Optional[Path] = typer.Option(None, help="Exchange-rate CSV (default: the shipped table)."),
+            engine: str = typer.Option("local", help=ENGINE_HELP),
+            processes: int = typer.Option(0, help="Worker processes (0: one per core, at most one per chunk)."),
+            scheduler: Optional[str] = typer.Option(None, help="Address of an existing Dask scheduler.")) -> None:
     """Add entities (actors, money, places) to every segment, without classifying codes."""
-    from .io import write_jsonl
+    import functools
+
     from .pipeline import Tagger
-    from .segments import read_segments
-    records = list(read_segments(input))
-    tagger = Tagger(codes=False, rates_path=rates)
-    n = write_jsonl(output, _progress(tagger.tag_stream(records), len(records), "extract"))
-    err.print(f"extracted entities for {n} segments -> {output}")
+    _run_stage(functools.partial(Tagger, codes=False, rates_path=rates), input, output, engine, processes, scheduler,
+               "extracted entities for")
 
 
 @command

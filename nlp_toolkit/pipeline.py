@@ -76,6 +76,8 @@ class Tagger:
                 rec["model_version"] = self.model.meta.get("trained_at", "")
         return out
 
+    process = tag  # the engine's stage interface (nlp_toolkit.engine)
+
     def tag_stream(self, records: Iterable[dict], batch_size: int = 256) -> Iterator[dict]:
         batch: list[dict] = []
         for rec in records:
