@@ -17,7 +17,9 @@ setup: $(STAMP)
 
 demo: setup
 	$(BIN)/nlp-toolkit ingest corpus/ -o $(DATA)/segments.jsonl --key keys/pseudonym_key.json
-	$(BIN)/nlp-toolkit validate $(DATA)/segments.jsonl
+	$(BIN)/nlp-toolkit tag $(DATA)/segments.jsonl -o $(DATA)/tagged.jsonl
+	$(BIN)/nlp-toolkit validate $(DATA)/tagged.jsonl
+	$(BIN)/nlp-toolkit ilo $(DATA)/tagged.jsonl -o $(DATA)/interviews.jsonl
 
 test: setup
 	$(BIN)/python -m pytest
@@ -26,8 +28,15 @@ test: setup
 gold: setup
 	$(BIN)/python -m nlp_toolkit.annotation.gold annotation/gold/source corpus annotation/gold
 
+# Retrain the default code model from the demo gold (project data only); the card records the figures.
+models: setup
+	$(BIN)/nlp-toolkit train $(foreach f,$(sort $(wildcard annotation/gold/*.jsonl)),--data $(f)) -o models/codes
+
 eval: setup
 	for f in eval/*.py; do $(BIN)/python $$f || exit 1; done
+
+bench: setup
+	$(BIN)/python benchmarks/tag.py
 
 clean:
 	rm -rf $(DATA) build *.egg-info

@@ -15,7 +15,9 @@ from .text import fold
 
 _V = "аыоуеиөүэюяё"
 _PLURAL = r"(?:лар|лер|лор|лөр|дар|дер|дор|дөр|тар|тер|тор|төр)"
-_POSSESSIVE = (r"(?:ыбыз|ибиз|убуз|үбүз|ыңыз|иңиз|уңуз|үңүз|ыңар|иңер|уңар|үңөр|сы|си|су|сү|ым|им|ум|үм"
+# After a consonant (кожоюн-убуз) and after a vowel (ортомчу-буз, ортомчу-ңуз).
+_POSSESSIVE = (r"(?:ыбыз|ибиз|убуз|үбүз|ыңыз|иңиз|уңуз|үңүз|ыңар|иңер|уңар|үңөр|быз|биз|буз|бүз|ңыз|ңиз|ңуз|ңүз"
+               r"|ңар|ңер|ңор|ңөр|сы|си|су|сү|ым|им|ум|үм"
                r"|ың|иң|уң|үң|м|ң|ы|и|у|ү)")
 _CASE = (r"(?:нын|нин|нун|нүн|дын|дин|дун|дүн|тын|тин|тун|түн|"  # genitive
          r"га|ге|го|гө|ка|ке|ко|кө|на|не|но|нө|а|е|о|ө|"  # dative (incl. after possessive)
@@ -49,6 +51,12 @@ def matches_stem(word: str, stem: str) -> bool:
         if w.startswith(voiced) and w[len(voiced):][:1] in tuple(_V) and is_suffix_chain(w[len(voiced):]):
             return True
     return False
+
+
+def stem_forms(stem: str) -> set[str]:
+    """The shapes a stem takes inside a word: itself, and voiced before a vowel (элчилик -> элчилиг-и)."""
+    s = fold(stem)
+    return {s, s[:-1] + _VOICING[s[-1]]} if s and s[-1] in _VOICING else {s}
 
 
 def split_suffix(word: str, stems: set[str], max_suffix: int = 9) -> str | None:

@@ -1,0 +1,92 @@
+"""The whole tagger on text nobody here wrote, and on the project's own gold.
+
+    .venv/bin/python eval/tagger.py [--model DIR]
+
+1. The real report pages in ../shared/eval (58 quoted testimonies, Russian): `nlp-toolkit tag` with
+   the default model (trained on project data only), scored with ../shared/tools/score.py.
+2. Learning from real annotations: train on one half of those gold segments, test on the other, and
+   swap (nothing of this goes into models/): what a team gets after annotating one report.
+3. The demo gold (annotation/gold/*.jsonl): grouped cross-validation per language is in the model card;
+   here, the extractors on it per label.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+sys.path.insert(0, str(ROOT))
+
+from nlp_toolkit.classify.train import train  # noqa: E402
+from nlp_toolkit.io import read_jsonl  # noqa: E402
+from nlp_toolkit.pipeline import Tagger  # noqa: E402
+
+
+def scorer():
+    spec = importlib.util.spec_from_file_location("score", SHARED / "tools" / "score.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def show(title: str, res: dict) -> None:
+    c, e = res["codes"], res["entities"]
+    print(f"\n== {title}: {res['segments']} segments")
+    print(f"codes    micro P {c['micro']['p']:.3f} R {c['micro']['r']:.3f} F1 {c['micro']['f1']:.3f}  macro F1 {c['macro_f1']:.3f}")
+    print(f"entities micro P {e['micro']['p']:.3f} R {e['micro']['r']:.3f} F1 {e['micro']['f1']:.3f}")
+    for lab, m in e["per_label"].items():
+        print(f"  {lab:13s} P {m['p']:.2f} R {m['r']:.2f} F1 {m['f1']:.2f} overlap {m['overlap_f1']:.2f} n={m['support']}")
+    print(f"money value acc {res['money']['value_acc']:.3f} role acc {res['money']['role_acc']:.3f} (matched {res['money']['matched']})")
+    print(f"loc   norm acc {res['loc']['norm_acc']:.3f} country acc {res['loc']['country_acc']:.3f} (matched {res['loc']['matched']})")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model", default=None)
+    args = ap.parse_args()
+    score = scorer()
+    gold_path = SHARED / "eval" / "report_dev_gold.jsonl"
+    gold = {r["id"]: r for r in read_jsonl(gold_path)}
+    inputs = list(read_jsonl(SHARED / "eval" / "report_dev_input.jsonl"))
+    tagger = Tagger(args.model)
+    pred = {r["id"]: r for r in tagger.tag(inputs)}
+    show("real report pages, default model", score.score(gold, pred))
+
+    # train on half the real gold, test on the other half, and swap
+    ids = sorted(gold)
+    halves = [ids[: len(ids) // 2], ids[len(ids) // 2:]]
+    merged: dict = {}
+    for k in (0, 1):
+        train_recs = [{**gold[i], "interview_id": f"page{gold[i].get('page')}"} for i in halves[k]]
+        with tempfile.TemporaryDirectory() as tmp:
+            train(train_recs, tmp, candidates=("tfidf_lr",), folds=3)
+            test_ids = set(halves[1 - k])
+            merged.update({r["id"]: r for r in Tagger(tmp).tag([r for r in inputs if r["id"] in test_ids])})
+    res = score.score(gold, merged)
+    print(f"\n== trained on half of the real gold, tested on the other half (both ways): codes micro F1 "
+          f"{res['codes']['micro']['f1']:.3f}, macro F1 {res['codes']['macro_f1']:.3f}")
+
+    own = [r for f in sorted((ROOT / "annotation" / "gold").glob("*.jsonl")) for r in read_jsonl(f)]
+    if own:
+        for lang in ("ru", "ky", "mixed"):
+            part = {r["id"]: r for r in own if r.get("lang") == lang}
+            if part:
+                ents = {r["id"]: r for r in Tagger(args.model, codes=False).tag(
+                    [{k: v for k, v in r.items() if k not in ("entities", "codes")} for r in part.values()])}
+                res = score.score(part, ents)
+                print(f"\n== demo gold, {lang} ({len(part)} segments), entities (codes: see the model card's CV figures)")
+                for lab, m in res["entities"]["per_label"].items():
+                    print(f"  {lab:13s} P {m['p']:.2f} R {m['r']:.2f} F1 {m['f1']:.2f} n={m['support']}")
+                print(f"  money value acc {res['money']['value_acc']:.3f} role acc {res['money']['role_acc']:.3f}; "
+                      f"loc norm acc {res['loc']['norm_acc']:.3f}")
+    print(json.dumps({"note": "figures above; nothing trained here is saved"}))
+
+
+if __name__ == "__main__":
+    main()
