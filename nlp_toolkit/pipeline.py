@@ -21,6 +21,9 @@ DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "codes"
 EXTRACTOR_MODULES = {"money": "nlp_toolkit.extract.money", "actors": "nlp_toolkit.extract.actors",
                      "places": "nlp_toolkit.extract.places"}
 DEFAULT_EXTRACTORS = ("money", "places", "actors")
+# natasha's NER fallback for places costs ~20x the time and, on the real report pages, lowered LOC
+# precision (eval/places.py): off by default, `--ner-fallback` turns it on.
+DEFAULT_CONFIG = {"places": {"ner_fallback": False}}
 # When spans overlap, the longer wins; on a tie, money beats places beats actors.
 LABEL_PRIORITY = {"MONEY": 3, "LOC": 2}
 
@@ -29,10 +32,10 @@ def default_model_dir() -> Path:
     return Path(os.environ.get("NLP_TOOLKIT_MODEL", DEFAULT_MODEL))
 
 
-def make_extractor(name: str):
+def make_extractor(name: str, **config):
     if name in EXTRACTOR_MODULES:
         importlib.import_module(EXTRACTOR_MODULES[name])
-    return extractors.create(name)
+    return extractors.create(name, **config)
 
 
 def year_of(rec: dict) -> int | None:
@@ -47,9 +50,11 @@ class Tagger:
     """Language ID + code classifier + entity extractors, loaded once, applied to batches."""
 
     def __init__(self, model_dir: str | os.PathLike | None = None, extractor_names: Iterable[str] = DEFAULT_EXTRACTORS,
-                 rates_path: str | os.PathLike | None = None, codes: bool = True) -> None:
+                 rates_path: str | os.PathLike | None = None, codes: bool = True,
+                 config: dict[str, dict] | None = None) -> None:
         self.model = CodeModel.load(model_dir or default_model_dir()) if codes else None
-        self.extractors = [make_extractor(n) for n in extractor_names]
+        config = {**DEFAULT_CONFIG, **(config or {})}
+        self.extractors = [make_extractor(n, **config.get(n, {})) for n in extractor_names]
         from .extract.rates import RateTable
         self.rates = RateTable.load(rates_path)
 

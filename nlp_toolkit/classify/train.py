@@ -77,7 +77,7 @@ def evaluate(Y: np.ndarray, pred: np.ndarray, labels: list[str]) -> dict:
     }
 
 
-def train(records: list[dict], out_dir: str | os.PathLike, candidates: tuple[str, ...] = ("cues", "tfidf_lr", "spacy_textcat"),
+def train(records: list[dict], out_dir: str | os.PathLike, candidates: tuple[str, ...] = ("cues", "tfidf_lr", "tfidf_lr+cues", "spacy_textcat"),
           folds: int = 5, codebook: Codebook | None = None, source: str = "", data_files: list[str] | None = None) -> dict:
     """Train, select and save; returns the report that also goes into the model card."""
     cb = codebook or load_codebook()
