@@ -69,7 +69,7 @@ def ingest_file(path: Path, pseudonymiser: Pseudonymiser | None) -> list[dict]:
         q = question
         if pseudonymiser is not None:
             text = pseudonymiser(text, iid, lang)
-            q = pseudonymiser(q, iid) if q else q
+            q = pseudonymiser(q, iid, detect_language(q)) if q else q
         records.append({
             "id": f"{iid}-s{len(records) + 1:03d}",
             "interview_id": iid,

@@ -25,6 +25,9 @@ from ..morph import analyzer
 from ..text import fold, words
 
 DATA = Path(__file__).parent / "data" / "names.yaml"
+# Russian-style surnames (Асанов, Токтогулова, Исаковым): natasha's PER on a word pymorphy only guesses
+# at is trusted when the word has such an ending.
+SURNAME_RE = re.compile(r"(ов|ев|ёв|ин|ын|ский|цкий|ская|цкая)(а|у|ым|ом|ой|е|ых|ыми|им)?$|(ова|ева|ина|ына)(ой|у|е)?$")
 _VOWELS = set("аеёиоуыэюяөү")
 
 
@@ -34,6 +37,21 @@ def name_lexicon() -> dict:
     gender = {fold(n): "male" for n in raw["male"]} | {fold(n): "female" for n in raw["female"]}
     return {"gender": gender, "male": raw["pseudonyms_male"], "female": raw["pseudonyms_female"],
             "surnames": raw["pseudonym_surnames"]}
+
+
+@functools.lru_cache(maxsize=1)
+def _not_names():
+    """Extractors for places and actors: a span they claim is not a person's name (Кордай, Аким)."""
+    from ..pipeline import make_extractor
+    return make_extractor("places", ner_fallback=False), make_extractor("actors")
+
+
+def _plausible_person(token: str) -> bool:
+    """natasha also tags capitalised Kyrgyz words (Ооба, Мен) as PER; keep only name-like words."""
+    parse = analyzer().parse(token)[0]
+    if {"Name", "Patr"} & set(parse.tag.grammemes) and parse.score >= 0.3:
+        return True
+    return bool(SURNAME_RE.search(fold(token)))
 
 
 @functools.lru_cache(maxsize=1)
@@ -138,8 +156,10 @@ class Pseudonymiser:
             doc.tag_ner(ner)
             for span in doc.spans:
                 if span.type == "PER":
-                    spans |= {(span.start + s, span.start + e) for s, e, _ in words(text[span.start:span.stop])}
-        return sorted(spans)
+                    spans |= {(span.start + s, span.start + e) for s, e, w in words(text[span.start:span.stop])
+                              if _plausible_person(w)}
+        claimed = [(e["start"], e["end"]) for ext in _not_names() for e in ext(text, lang)]
+        return sorted(sp for sp in spans if not any(sp[0] < e and s < sp[1] for s, e in claimed))
 
     def register(self, interview: str, full_name: str, pseudonym: str | None = None) -> str:
         """Enter a header name (first name + surname...) into the key; returns the pseudonymised full name."""

@@ -1,0 +1,75 @@
+"""`nlp-toolkit tag` with the committed default model: complete coded records the scorer accepts."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from conftest import ROOT, SHARED
+from nlp_toolkit.classify.model import CodeModel, classifiers
+from nlp_toolkit.classify.train import training_matrix
+from nlp_toolkit.codebook import load_codebook
+from nlp_toolkit.io import read_jsonl
+
+CLI = [sys.executable, "-m", "nlp_toolkit.cli"]
+GOLD = sorted((ROOT / "annotation" / "gold").glob("*.jsonl"))
+MODEL = ROOT / "models" / "codes"
+
+
+def gold_records() -> list[dict]:
+    return [r for f in GOLD for r in read_jsonl(f)]
+
+
+def test_tag_output_is_complete_and_accepted_by_the_scorer(tmp_path):
+    inp = tmp_path / "in.jsonl"
+    recs = gold_records()[:60]
+    inp.write_text("".join(json.dumps({"id": r["id"], "text": r["text"], "date": r.get("date"), "extra": 1},
+                                      ensure_ascii=False) + "\n" for r in recs), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    res = subprocess.run([*CLI, "tag", str(inp), "-o", str(out)], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    tagged = list(read_jsonl(out))
+    assert [t["id"] for t in tagged] == [r["id"] for r in recs]
+    cb = load_codebook()
+    for t in tagged:
+        assert t["extra"] == 1 and t["lang"] in ("ru", "ky", "mixed", "other")
+        assert set(t["codes"]) <= set(cb.codes) and all(0 <= v <= 1 for v in t["scores"].values())
+        for e in t["entities"]:
+            assert t["text"][e["start"]:e["end"]] == e["text"]
+            if e["label"] == "MONEY" and t.get("date"):
+                assert e["usd_low"] is not None
+    assert sum(len(t["entities"]) for t in tagged) > 60 and sum(len(t["codes"]) for t in tagged) > 20
+    score = subprocess.run([sys.executable, str(SHARED / "tools" / "score.py"), str(GOLD[0]), str(out), "--json"],
+                           capture_output=True, text=True)
+    assert score.returncode == 0 and json.loads(score.stdout)["predicted"] > 0
+
+
+@pytest.mark.parametrize("content,needle", [
+    ('{"id": "a", "text": "x"}\n{"id": "b", "text": "y"\n', "in.jsonl:2: not valid JSON"),
+    ('{"id": "a", "txt": "x"}\n', "in.jsonl:1: record needs 'id' and a 'text' string"),
+])
+def test_bad_input_names_the_line_and_writes_nothing(tmp_path, content, needle):
+    inp, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    inp.write_text(content, encoding="utf-8")
+    res = subprocess.run([*CLI, "tag", str(inp), "-o", str(out)], capture_output=True, text=True)
+    assert res.returncode != 0 and needle in res.stderr
+    assert not out.exists() and not list(tmp_path.glob(".parts-*"))
+
+
+def test_default_model_is_reproducible_from_the_demo_gold():
+    """`make models` retrains the same estimator; predictions must match the committed model."""
+    model = CodeModel.load(MODEL)
+    recs = gold_records()
+    texts, Y, _ = training_matrix(recs, load_codebook())
+    est = classifiers.create(model.kind).fit(texts, Y, labels=model.codes)
+    again = CodeModel(model.codes, est, model.kind, model.thresholds, model.rule_codes)
+    sample = texts[::5]
+    assert model.predict(sample)[0] == again.predict(sample)[0]
+    assert np.allclose(model.scores(sample), again.scores(sample), atol=1e-6)
+    card = json.loads((MODEL / "card.json").read_text(encoding="utf-8"))
+    assert card["segments"] == len(recs) and card["chosen"] == model.kind
