@@ -52,6 +52,7 @@ def ingest_file(path: Path, pseudonymiser: Pseudonymiser | None) -> list[dict]:
     respondent = tr.meta.get("pseudonym") or tr.meta.get("respondent")
     interviewer = tr.meta.get("interviewer")
     if pseudonymiser is not None:
+        pseudonymiser.reserve(iid, doc.text)
         if tr.meta.get("respondent"):
             respondent = pseudonymiser.register(iid, tr.meta["respondent"], tr.meta.get("pseudonym")).split()[0]
         if interviewer:

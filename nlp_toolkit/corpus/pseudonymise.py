@@ -41,7 +41,7 @@ def name_lexicon() -> dict:
 
 @functools.lru_cache(maxsize=1)
 def _not_names():
-    """Extractors for places and actors: a span they claim is not a person's name (Кордай, Аким)."""
+    """Extractors for places and actors: a span they match by lexicon is not a person's name (Кордай, Аким)."""
     from ..pipeline import make_extractor
     return make_extractor("places", ner_fallback=False), make_extractor("actors")
 
@@ -94,6 +94,7 @@ class PseudonymKey:
 
     path: Path | None = None
     mapping: dict[str, dict[str, str]] = field(default_factory=dict)
+    reserved: dict[str, set[str]] = field(default_factory=dict)  # names occurring in an interview: never pseudonyms
 
     @classmethod
     def load(cls, path: str | os.PathLike | None) -> "PseudonymKey":
@@ -119,14 +120,15 @@ class PseudonymKey:
             return table[real]
         lex = name_lexicon()
         pool = lex["surnames"] if surname else lex["female" if gender == "female" else "male"]
-        used = set(table.values()) | {fold(r) for r in table}
+        used = {fold(v) for v in table.values()} | set(table) | self.reserved.get(interview, set())
         # Prefer pseudonyms whose ending class matches, so transferred case endings read naturally.
         ending_vowel = real[-1:] in _VOWELS
         order = sorted(pool, key=lambda p: hashlib.sha256(f"{interview}|{real}|{p}".encode()).hexdigest())
         order.sort(key=lambda p: (p[-1:].lower() in _VOWELS) != ending_vowel)
-        choice = next((p for p in order if p not in used and fold(p) not in used), order[0])
         if surname and gender == "female":
-            choice += "а"
+            order = [p + "а" for p in order]
+        used.add(fold(real))
+        choice = next((p for p in order if fold(p) not in used), order[0] + "-" + str(len(table)))
         table[real] = choice
         return choice
 
@@ -158,8 +160,15 @@ class Pseudonymiser:
                 if span.type == "PER":
                     spans |= {(span.start + s, span.start + e) for s, e, w in words(text[span.start:span.stop])
                               if _plausible_person(w)}
-        claimed = [(e["start"], e["end"]) for ext in _not_names() for e in ext(text, lang)]
+        claimed = [(e["start"], e["end"]) for ext in _not_names() for e in ext(text, lang)
+                   if e.get("source") != "name"]  # an actor found *as a name* is still a name to hide
         return sorted(sp for sp in spans if not any(sp[0] < e and s < sp[1] for s, e in claimed))
+
+    def reserve(self, interview: str, text: str) -> None:
+        """Keep every name occurring in the interview out of its pseudonym pool (no real name doubles as a pseudonym)."""
+        known = set(name_lexicon()["gender"])
+        names = {_base_name(w, known) for _, _, w in words(text) if w[:1].isupper()}
+        self.key.reserved.setdefault(interview, set()).update(n for n in names if n)
 
     def register(self, interview: str, full_name: str, pseudonym: str | None = None) -> str:
         """Enter a header name (first name + surname...) into the key; returns the pseudonymised full name."""
