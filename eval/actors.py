@@ -1,6 +1,6 @@
 """Figures for the actor extractor (INTERMEDIARY, EMPLOYER, POLICE, BORDER_GUARD, OFFICIAL).
 
-    .venv/bin/python eval/actors.py [--folds 5] [--epochs 30] [--no-model]
+    .venv/bin/python eval/actors.py [--folds 5] [--epochs 30] [--no-model] [--gold DIR]
 
 1. Real report pages (../shared/eval/report_dev_*.jsonl): exact and overlap P/R/F1 per actor label,
    rules only and rules + an NER model trained on the demo gold (in a temporary folder; nothing is
@@ -92,10 +92,10 @@ def only(pred: dict[str, list[dict]], source: str) -> dict[str, list[dict]]:
     return {k: [e for e in v if e.get("source") == source] for k, v in pred.items()}
 
 
-def demo_gold() -> list[list[dict]]:
+def demo_gold(source_dir: Path) -> list[list[dict]]:
     """Records per finished gold source file (files that do not parse yet are skipped)."""
     out = []
-    for path in sorted(GOLD_SOURCES.glob("*.md")):
+    for path in sorted(source_dir.glob("*.md")):
         try:
             recs = marked_records(path)
         except Exception as exc:  # sources are written while we measure: report and go on
@@ -212,9 +212,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--epochs", type=int, default=30)
     ap.add_argument("--no-model", action="store_true", help="rules only (skip NER training)")
+    ap.add_argument("--gold", type=Path, default=GOLD_SOURCES, help="folder of marked-up gold sources")
     args = ap.parse_args(argv)
     rules = ActorExtractor()
-    files = demo_gold()
+    files = demo_gold(args.gold)
     with tempfile.TemporaryDirectory() as tmp:
         model_dir = None
         if files and not args.no_model:

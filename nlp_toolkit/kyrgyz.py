@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 
 from .text import fold
 
@@ -77,3 +78,31 @@ def stem(word: str, min_stem: int = 3) -> str:
         if is_suffix_chain(w[cut:]):
             return w[:cut]
     return w
+
+
+class StemIndex:
+    """Find which of many stems a word inflects, by looking up its prefixes (no scan over all stems).
+
+    Built once from a lexicon's Kyrgyz stems; `find` answers for a word in a few dict look-ups.
+    """
+
+    def __init__(self, stems: Iterable[str], max_suffix: int = 12) -> None:
+        self.max_suffix = max_suffix
+        self._forms: dict[str, set[str]] = {}
+        for s in stems:
+            for form in stem_forms(s):
+                self._forms.setdefault(form, set()).add(fold(s))
+
+    def split(self, word: str) -> list[tuple[str, str]]:
+        """(stem, suffix) for each stem `word` inflects, longest stem first (Бишкектен -> бишкек, тен)."""
+        w = fold(word)
+        out = []
+        for cut in range(len(w), max(0, len(w) - self.max_suffix) - 1, -1):
+            for s in self._forms.get(w[:cut], ()):
+                if matches_stem(w, s):
+                    out.append((s, w[cut:]))
+        return out
+
+    def find(self, word: str) -> set[str]:
+        """The stems `word` is an inflection of."""
+        return {s for s, _ in self.split(word)}

@@ -46,8 +46,18 @@ def nominative(phrase: str) -> str:
         if i <= head_i and p.tag.POS in {"NOUN", "ADJF", "PRTF"} and p.tag.case and p.tag.case != "nomn":
             infl = p.inflect({"nomn", number} if i == head_i else agree) or p.inflect({"nomn"})
             word = infl.word if infl else tok
-        out.append(word.capitalize() if tok[:1].isupper() else word)
+        out.append(_case_like(word, tok))
     return " ".join(out)
+
+
+def _case_like(word: str, model: str) -> str:
+    """`word` lower-cased, with each hyphen part capitalised where `model`'s is (Жалал-Абадская)."""
+    if word == model or model.isupper():
+        return word if word == model else word.upper()
+    parts, caps = word.lower().split("-"), model.split("-")
+    if len(parts) != len(caps):
+        caps = [model] + [""] * (len(parts) - 1)
+    return "-".join(p.capitalize() if c[:1].isupper() else p for p, c in zip(parts, caps))
 
 
 @functools.lru_cache(maxsize=200_000)
