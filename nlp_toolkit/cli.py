@@ -26,8 +26,9 @@ DEFAULT_KEY = Path("keys/pseudonym_key.json")
 
 
 def _setup_logging(verbose: bool) -> None:
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format="%(message)s",
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(message)s",
                         handlers=[RichHandler(console=err, show_path=False, show_time=False)])
+    logging.getLogger("nlp_toolkit").setLevel(logging.DEBUG if verbose else logging.INFO)
 
 
 def command(fn):

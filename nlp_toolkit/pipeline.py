@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from .classify.ilo import interview_key
 from .classify.model import CodeModel
 from .corpus.langid import detect_language
 from .errors import ToolkitError
@@ -58,8 +59,10 @@ class Tagger:
         from .extract.rates import RateTable
         self.rates = RateTable.load(rates_path)
 
-    def entities(self, text: str, lang: str | None, year: int | None) -> list[dict]:
-        found = [e for ext in self.extractors for e in ext(text, lang)]
+    def entities(self, text: str, lang: str | None, year: int | None, currency: str | None = None) -> list[dict]:
+        """Entities of one text; `currency` is the interview's usual currency for amounts that name none."""
+        found = [e for ext in self.extractors
+                 for e in (ext(text, lang, default_currency=currency) if hasattr(ext, "context_currency") else ext(text, lang))]
         ents = resolve_overlaps(found, LABEL_PRIORITY)
         for e in ents:
             if e["label"] == "MONEY":
@@ -68,18 +71,31 @@ class Tagger:
 
     def tag(self, records: list[dict]) -> list[dict]:
         """Coded copies of `records` (each needs `id` and `text`)."""
-        out = []
         for rec in records:
             if not isinstance(rec.get("text"), str):
                 raise ToolkitError(f"record {rec.get('id', '?')!r} has no 'text' string")
+        currency = self._interview_currencies(records)
+        out = []
+        for rec in records:
             lang = rec.get("lang") or detect_language(rec["text"])
-            out.append({**rec, "lang": lang, "entities": self.entities(rec["text"], lang, year_of(rec))})
+            ents = self.entities(rec["text"], lang, year_of(rec), currency.get(interview_key(rec)))
+            out.append({**rec, "lang": lang, "entities": ents})
         if self.model is not None:
             codes, scores = self.model.predict([r["text"] for r in out])
             for rec, c, s in zip(out, codes, scores):
                 rec["codes"], rec["scores"] = c, s
                 rec["model_version"] = self.model.meta.get("trained_at", "")
         return out
+
+    def _interview_currencies(self, records: list[dict]) -> dict[str, str | None]:
+        """The currency each interview mostly speaks in ("80 тысяч" then means 80 000 of it)."""
+        money = next((ext for ext in self.extractors if hasattr(ext, "context_currency")), None)
+        if money is None:
+            return {}
+        texts: dict[str, list[str]] = {}
+        for rec in records:
+            texts.setdefault(interview_key(rec), []).append(rec["text"])
+        return {k: money.context_currency(v) for k, v in texts.items()}
 
     process = tag  # the engine's stage interface (nlp_toolkit.engine)
 

@@ -205,14 +205,14 @@ def test_gazetteer_file_is_consistent():
 
 def test_bad_gazetteer_rows_are_reported(tmp_path):
     bad = tmp_path / "gaz.tsv"
-    header = "norm\tcountry\tkind\tlat\tlon\tnames\town_norm\tflags\tparent\n"
-    bad.write_text(header + "Ош\tKG\ttown\t40.5\t72.8\t\t\t\t\n", encoding="utf-8")
+    header = "norm\tcountry\tkind\tlat\tlon\tnames\town_norm\tru_spellings\tflags\tparent\n"
+    bad.write_text(header + "Ош\tKG\ttown\t40.5\t72.8\t\t\t\t\t\n", encoding="utf-8")
     with pytest.raises(ToolkitError, match="kind 'town'"):
         load_gazetteer(str(bad))
-    bad.write_text(header + "Ош\tKG\tcity\tnorth\t72.8\t\t\t\t\n", encoding="utf-8")
+    bad.write_text(header + "Ош\tKG\tcity\tnorth\t72.8\t\t\t\t\t\n", encoding="utf-8")
     with pytest.raises(ToolkitError, match="not a coordinate"):
         load_gazetteer(str(bad))
-    bad.write_text(header + "Ош\tKG\tcity\t40.5\t72.8\tOsh\tОшь\t\t\n", encoding="utf-8")
+    bad.write_text(header + "Ош\tKG\tcity\t40.5\t72.8\tOsh\tОшь\t\t\t\n", encoding="utf-8")
     with pytest.raises(ToolkitError, match="own_norm"):
         load_gazetteer(str(bad))
     bad.write_text(header + "Ош\tKG\tcity\n", encoding="utf-8")

@@ -67,14 +67,14 @@ class Place:
 
 @dataclass(frozen=True)
 class Option:
-    """A place a name may stand for, and the norm the name gives it (see `own_norm` in GAZETTEER.md)."""
+    """A place a name may stand for, and the norm the name gives it (own_norm, ru_spellings in GAZETTEER.md)."""
 
     place: Place
-    own: str | None = None  # the name's own norm: in Russian text (Жалал-Абаде -> Жалал-Абад)...
-    always: bool = False  # ...or in any text, when the gazetteer maps it explicitly (Ош базары=Ошский базар)
+    own: str | None = None  # a name in its own right keeps it everywhere (Фрунзе, Ош базары=Ошский базар)
+    spelling: str | None = None  # a Russian spelling keeps it in Russian text only (Жалал-Абаде -> Жалал-Абад)
 
     def norm(self, russian: bool) -> str:
-        return self.own if self.own and (russian or self.always) else self.place.norm
+        return self.own or (self.spelling if russian else None) or self.place.norm
 
 
 @dataclass
@@ -112,11 +112,15 @@ class Gazetteer:
     heads: dict[str, Head]  # head lemma/stem (and abbreviation) -> head
     by_key: dict[str, list[Place]]  # folded name or norm -> places (for natasha spans)
     derived: dict[str, list[Place]]  # adjective base (ноокат from Ноокатский) -> places
-    _cache: dict[str, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict)
+    _cache: dict[tuple[str, bool], tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict)
 
-    def keys(self, word: str) -> tuple[frozenset[str], frozenset[str]]:
-        """(all match keys of `word`, those reached through a Kyrgyz suffix chain)."""
-        found = self._cache.get(word)
+    def keys(self, word: str, kyrgyz: bool = False) -> tuple[frozenset[str], frozenset[str]]:
+        """(all match keys of `word`, those reached through a Kyrgyz suffix chain).
+
+        A Russian word is not read as a stem plus Kyrgyz suffix (Шум is not Шу-м) unless the text is
+        Kyrgyz (`kyrgyz`): there Шуга is "to Shu", not Russian slush ice.
+        """
+        found = self._cache.get((word, kyrgyz))
         if found is None:
             w = fold(word)
             out = {w} | self.forms.get(w, set())
@@ -126,11 +130,11 @@ class Gazetteer:
             for cut in range(len(w) - 1, max(0, len(w) - MAX_SUFFIX) - 1, -1):
                 if not w[cut:].startswith(KY_PLURAL):  # Балыкчылар are fishermen, not a town
                     ky.update(s for s in self.ky_forms.get(w[:cut], ()) if matches_stem(w, s))
-            if ky and is_known(w):  # a Russian word (Шум), not Шу + suffix
+            if ky and not kyrgyz and is_known(w):
                 ky = set()
             found = (frozenset(out | ky), frozenset(ky - out))
             if len(self._cache) < 500_000:
-                self._cache[word] = found
+                self._cache[(word, kyrgyz)] = found
         return found
 
 
@@ -222,11 +226,12 @@ def load_gazetteer(path: str = str(GAZETTEER), heads_path: str = str(HEADS)) -> 
                       _float(row["lon"], where), row["parent"] or None,
                       frozenset(filter(None, row["flags"].split("|"))))
         places.append(place)
-        own = {o.split("=", 1)[0]: o for o in filter(None, row["own_norm"].split("|"))}
+        own = dict((o.split("=", 1) * 2)[:2] for o in filter(None, row["own_norm"].split("|")))
+        spellings = set(filter(None, row["ru_spellings"].split("|")))
         surfaces = [place.norm, *filter(None, row["names"].split("|"))]
-        missing = set(own) - set(surfaces)
+        missing = (set(own) | spellings) - set(surfaces)
         if missing:
-            raise ToolkitError(f"{where}: own_norm names not among the names: {', '.join(sorted(missing))}")
+            raise ToolkitError(f"{where}: own_norm / ru_spellings not among the names: {', '.join(sorted(missing))}")
         for surface in surfaces:
             toks = [w for _, _, w in words(normalise(surface))]
             if not toks:
@@ -241,8 +246,7 @@ def load_gazetteer(path: str = str(GAZETTEER), heads_path: str = str(HEADS)) -> 
             entry.cap |= "cap" in place.flags
             entry.cue |= "cue" in place.flags
             if all(o.place is not place for o in entry.options):
-                spec = own.get(surface, "")
-                entry.options.append(Option(place, spec.split("=", 1)[-1] or None, "=" in spec))
+                entry.options.append(Option(place, own.get(surface), surface if surface in spellings else None))
             for w in toks:
                 ky_stems.add(fold(w))
                 for form in _declension(w):
@@ -354,7 +358,7 @@ class _Segment:
     def __init__(self, gaz: Gazetteer, norm: str, lang: str | None) -> None:
         self.gaz, self.norm, self.lang = gaz, norm, lang
         self.toks: list[Token] = list(words(norm))
-        self.keys = [gaz.keys(w) for _, _, w in self.toks]
+        self.keys = [gaz.keys(w, lang == "ky") for _, _, w in self.toks]
         self.rejected: list[tuple[int, int]] = []  # listed names that are no place here (organisation titles)
 
     def joined(self, a: int, b: int, allow: str = "") -> bool:
