@@ -64,3 +64,27 @@ def test_no_shards_is_a_clear_error(tmp_path):
     from nlp_toolkit.errors import ToolkitError
     with pytest.raises(ToolkitError, match="no .jsonl or .parquet shards"):
         run(CountStage, tmp_path / "nothing-*.jsonl", tmp_path / "out")
+
+
+def test_real_tagger_same_output_locally_and_on_dask(tmp_path):
+    """Issue 8: the Dask engine's output equals the local engine's on the demo gold texts."""
+    import functools
+
+    from conftest import ROOT
+    from nlp_toolkit.io import read_jsonl
+    from nlp_toolkit.pipeline import Tagger
+
+    src = tmp_path / "in"
+    src.mkdir()
+    gold = sorted((ROOT / "annotation" / "gold").glob("*.jsonl"))[:6]
+    for f in gold:
+        (src / f.name).write_text("".join(
+            json.dumps({"id": r["id"], "interview_id": r["interview_id"], "date": r.get("date"), "text": r["text"]},
+                       ensure_ascii=False) + "\n" for r in read_jsonl(f)), encoding="utf-8")
+    factory = functools.partial(Tagger, None)
+    local = run(factory, src, tmp_path / "local", processes=2, chunk_size=50)
+    dask = run(factory, src, tmp_path / "dask", engine="dask", processes=2, chunk_size=50)
+    assert local.output == dask.output == local.input > 100 and not local.failed
+    a, b = _by_id(tmp_path / "local"), _by_id(tmp_path / "dask")
+    assert a == b
+    assert sum(len(r["entities"]) for r in a.values()) > 100 and sum(len(r["codes"]) for r in a.values()) > 50
