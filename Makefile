@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA := data
 
-.PHONY: setup demo test gold models eval bench clean
+.PHONY: setup setup-labelstudio demo test gold models eval bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,7 +21,17 @@ demo: setup
 	$(BIN)/nlp-toolkit validate $(DATA)/tagged.jsonl
 	$(BIN)/nlp-toolkit ilo $(DATA)/tagged.jsonl -o $(DATA)/interviews.jsonl
 
-test: setup
+# Label Studio server in its own venv (it pins numpy/pyarrow older than ours); the SDK is in the main venv.
+LS_VENV := .venv-labelstudio
+LS_STAMP := $(LS_VENV)/.installed
+$(LS_STAMP):
+	test -x $(LS_VENV)/bin/python || $(PYTHON) -m venv $(LS_VENV)
+	$(LS_VENV)/bin/python -m pip install --quiet 'label-studio==1.23.2'
+	touch $(LS_STAMP)
+
+setup-labelstudio: $(LS_STAMP)
+
+test: setup setup-labelstudio
 	$(BIN)/python -m pytest
 
 # Rebuild the demo transcripts (corpus/) and their gold (annotation/gold/) from the marked-up sources.

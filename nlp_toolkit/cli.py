@@ -195,5 +195,10 @@ def suggest(input: Path = typer.Argument(..., help="Segment JSONL (segments with
     err.print(f"{len(ranked)} segments to annotate next -> {output}")
 
 
+from .annotation.cli import agreement, ls_app  # noqa: E402  (sub-commands need `command` defined above)
+
+app.add_typer(ls_app, name="ls")
+command(agreement)
+
 if __name__ == "__main__":
     app()

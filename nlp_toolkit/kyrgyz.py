@@ -60,6 +60,24 @@ def stem_forms(stem: str) -> set[str]:
     return {s, s[:-1] + _VOICING[s[-1]]} if s and s[-1] in _VOICING else {s}
 
 
+_GENITIVE = ("нын", "нин", "нун", "нүн", "дын", "дин", "дун", "дүн", "тын", "тин", "тун", "түн")
+
+
+_SPATIAL = ("га", "ге", "го", "гө", "ка", "ке", "ко", "кө", "на", "не", "но", "нө",  # dative
+            "да", "де", "до", "дө", "та", "те", "то", "тө",  # locative (-нда after a possessive too)
+            "дан", "ден", "дон", "дөн", "тан", "тен", "тон", "төн", "нан", "нен", "нон", "нөн")  # ablative
+
+
+def is_genitive(word: str) -> bool:
+    """Does `word` end in a genitive suffix (кожоюндун, консулдуктун)? Possessor before possessed."""
+    return fold(word).endswith(_GENITIVE)
+
+
+def is_spatial(word: str) -> bool:
+    """Does `word` end in a dative, locative or ablative suffix (консулдукка, элчиликте, Бишкектен)?"""
+    return fold(word).endswith(_SPATIAL)
+
+
 def split_suffix(word: str, stems: set[str], max_suffix: int = 9) -> str | None:
     """The stem from `stems` that `word` starts with, leaving a valid suffix chain (longest stem wins)."""
     w = fold(word)

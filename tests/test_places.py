@@ -152,6 +152,16 @@ def test_disambiguation_kyrgyz(ext, text, expected):
     assert found(ext, text, "ky") == expected
 
 
+@pytest.mark.parametrize("text, lang, expected", [
+    ("Учился в Жалал-Абаде.", "ru", "Жалал-Абад"),  # a Russian spelling keeps its own norm in Russian text
+    ("Жалал-Абадда окудум.", "ky", "Джалал-Абад"),  # the Kyrgyz name gets the Russian one
+    ("Фрунзеде туулгам.", "ky", "Фрунзе"),  # an old name keeps its own norm everywhere
+    ("Ош базарында иштедим.", "ky", "Ошский базар"),  # an explicit name=norm mapping
+])
+def test_norm_of_variants_depends_on_the_language(ext, text, lang, expected):
+    assert [e["norm"] for e in ext(text, lang)] == [expected]
+
+
 def test_entities_carry_coordinates_and_source(ext):
     [e] = ext("Мы жили в Оше.", "ru")
     assert e["label"] == "LOC" and e["source"] == "gazetteer"
@@ -162,7 +172,12 @@ def test_natasha_fallback_adds_unlisted_places(ext_ner):
     assert found(ext_ner, "Потом я уехал работать в Воркуту, там было холодно.") == [
         ("Воркуту", "Воркута", None, "other")]
     ents = ext_ner("Мы жили в Бишкеке, потом в Воркуте.", "ru")
-    assert [(e["text"], e["source"]) for e in ents] == [("Бишкеке", "gazetteer"), ("Воркуте", "ner")]
+    assert [(e["text"], e["source"], e["country"]) for e in ents] == [("Бишкеке", "gazetteer", "KG"),
+                                                                      ("Воркуте", "ner", None)]
+    # natasha also tags first names as places: the name lexicon keeps them out
+    assert places.natasha_locations("Был у нас парень из Узгена, Мирлан. Он пошёл к прорабу.")[1:] == [(28, 34)]
+    assert found(ext_ner, "Был у нас парень из Узгена, Мирлан. Он пошёл к прорабу.") == [
+        ("Узгена", "Узген", "KG", "city")]
 
 
 def test_natasha_fallback_never_overrides_rules_and_skips_kyrgyz(ext_ner, monkeypatch):
@@ -217,6 +232,9 @@ def test_bad_gazetteer_rows_are_reported(tmp_path):
         load_gazetteer(str(bad))
     bad.write_text(header + "Ош\tKG\tcity\n", encoding="utf-8")
     with pytest.raises(ToolkitError, match="columns"):
+        load_gazetteer(str(bad))
+    bad.write_text(header.replace("\tru_spellings", "") + "Ош\tKG\tcity\t40.5\t72.8\t\t\t\t\n", encoding="utf-8")
+    with pytest.raises(ToolkitError, match="lacks the columns ru_spellings"):
         load_gazetteer(str(bad))
     assert GAZETTEER.exists()
 

@@ -107,6 +107,14 @@ class CueScorer:
         self.rules_ = CueClassifier()
         return self
 
+    def __getstate__(self) -> dict:
+        # The rules are data files of the installed toolkit, not learned state: reload them on unpickling.
+        return {k: v for k, v in self.__dict__.items() if k != "rules_"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.rules_ = CueClassifier()
+
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         found = self.rules_.predict_codes(texts)
         return np.array([[float(lab in f) for lab in self.labels_] for f in found])

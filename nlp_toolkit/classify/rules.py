@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 import yaml
@@ -32,22 +33,39 @@ def _load_cues(path: str, codebook_path: str) -> dict[str, list[tuple[str, ...]]
     return cues
 
 
-def _token_matches(cue: str, word: str, lemma: str) -> bool:
-    if cue.endswith("*"):
-        return word.startswith(cue[:-1])
-    return cue == lemma or cue == word or matches_stem(word, cue)
+@functools.lru_cache(maxsize=4)
+def _load_patterns(path: str) -> dict[str, list[re.Pattern]]:
+    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    return {code: [re.compile(p, re.IGNORECASE) for p in spec.get("regex", [])]
+            for code, spec in raw.items() if spec.get("regex")}
 
 
-def _contains(tokens: list[tuple[str, str]], cue: tuple[str, ...]) -> bool:
-    """All cue words inside one window of len(cue) + MAX_GAP words, in any order."""
-    size = len(cue) + MAX_GAP if len(cue) > 1 else 1
+def _positions(tokens: list[tuple[str, str]], stems: frozenset[str], prefixes: frozenset[str]) -> dict[str, list[int]]:
+    """cue word -> positions of the words it matches: as a lemma, as a Kyrgyz stem + suffix chain,
+    or as a `prefix*`. One pass over the words' prefixes instead of testing every cue everywhere."""
+    found: dict[str, list[int]] = {}
     for i, (word, lemma) in enumerate(tokens):
-        if not any(_token_matches(c, word, lemma) for c in cue):
-            continue
-        window = tokens[i: i + size]
-        if all(any(_token_matches(c, w, lem) for w, lem in window) for c in cue):
-            return True
-    return False
+        hits = {lemma} & stems
+        for k in range(1, len(word) + 1):
+            pre = word[:k]
+            if pre in prefixes:
+                hits.add(pre + "*")
+            if pre in stems and (k == len(word) or matches_stem(word, pre)):
+                hits.add(pre)
+        for h in hits:
+            found.setdefault(h, []).append(i)
+    return found
+
+
+def _contains(found: dict[str, list[int]], cue: tuple[str, ...]) -> bool:
+    """All cue words inside one window of len(cue) + MAX_GAP words, in any order."""
+    if any(c not in found for c in cue):
+        return False
+    if len(cue) == 1:
+        return True
+    size = len(cue) + MAX_GAP
+    starts = sorted({p for c in cue for p in found[c]})
+    return any(all(any(i <= p < i + size for p in found[c]) for c in cue) for i in starts)
 
 
 class CueClassifier:
@@ -56,6 +74,10 @@ class CueClassifier:
     def __init__(self, codebook: Codebook | None = None, cues_path: str | Path = CUES) -> None:
         self.codebook = codebook or load_codebook()
         self.cues = _load_cues(str(cues_path), str(self.codebook.path))
+        self.patterns = _load_patterns(str(cues_path))
+        words_ = {w for cues in self.cues.values() for cue in cues for w in cue}
+        self._stems = frozenset(w for w in words_ if not w.endswith("*"))
+        self._prefixes = frozenset(w[:-1] for w in words_ if w.endswith("*"))
 
     def fit(self, texts=None, y=None) -> "CueClassifier":
         return self
@@ -63,9 +85,11 @@ class CueClassifier:
     def matches(self, text: str) -> dict[str, list[str]]:
         """code -> the cue phrases (as lemmas) found in `text`."""
         tokens = [(fold(w), word_lemma(w)) for _, _, w in words(normalise(text))]
+        positions = _positions(tokens, self._stems, self._prefixes)
         found: dict[str, list[str]] = {}
         for code, cues in self.cues.items():
-            hits = [" ".join(c) for c in cues if _contains(tokens, c)]
+            hits = [" ".join(c) for c in cues if _contains(positions, c)]
+            hits += [p.pattern for p in self.patterns.get(code, ()) if p.search(text)]
             if hits:
                 found[code] = hits
         return found

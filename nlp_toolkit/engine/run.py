@@ -94,7 +94,7 @@ def _run_dask(factory, work: list[Chunk], out_dir: Path, workers: int, scheduler
         cluster = None
     else:
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                               host="127.0.0.1")
+                               host="127.0.0.1", silence_logs=logging.WARNING)
         client = Client(cluster)
     try:
         futures = client.map(process_chunk, [factory] * len(work), work, [out_dir] * len(work), pure=False)

@@ -3,9 +3,10 @@
 Rules first, because the words that name actors are few and known (lexicon in data/actors.yaml):
 Russian entries match on pymorphy3 lemmas, Kyrgyz ones as stems plus a suffix chain, multi-word
 titles as a whole (longest match). Ambiguous words ("сотрудники", "начальник", "хозяин квартиры")
-get their label from the words around them, and personal names introduced as an actor ("посредник
-по имени X") are followed through the segment. An optional spaCy NER model, trained on annotated
-segments with `train_actor_ner`, adds spans the rules did not find (never overriding them).
+get their label from the words around them, relation nouns join the actor they govern ("брат
+хозяина"), and personal names introduced as an actor ("посредник по имени X") are followed through
+the segment. An optional spaCy NER model, trained on annotated segments with `train_actor_ner`,
+adds spans the rules did not find (never overriding them).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import bisect
 import functools
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +22,7 @@ import yaml
 
 from ..codebook import load_codebook
 from ..errors import ToolkitError
-from ..kyrgyz import matches_stem, stem_forms
+from ..kyrgyz import is_genitive, is_spatial, matches_stem, split_suffix, stem_forms
 from ..morph import analyzer, is_known, lemma, lemmas
 from ..registry import extractors
 from ..text import fold, normalise, words
@@ -33,8 +34,10 @@ MAX_SUFFIX = 12  # longest Kyrgyz suffix chain looked for after a stem (орто
 PREFIX = 3  # a word is parsed by pymorphy3 only if it starts like some form of a lexicon word
 NAME_TAGS = {"Name", "Surn", "Patr"}
 CYRILLIC = set("абвгдежзийклмнопрстуфхцчшщъыьэюяңөү")
+SENTENCE_END = set(".!?…:;«»\"“”\n")
 
 Token = tuple[int, int, str]
+Keys = frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -42,11 +45,26 @@ class Rule:
     """How an ambiguous word gets its label (see the `ambiguous` section of actors.yaml)."""
 
     follow: tuple[str, ...] = ()
-    near: tuple[tuple[str, frozenset[str]], ...] = ()
+    near: tuple[tuple[str, Keys], ...] = ()
     default: str | None = None
-    next_not: frozenset[str] = frozenset()
-    prev_not: frozenset[str] = frozenset()
+    next_not: Keys = frozenset()
+    prev_not: Keys = frozenset()
     adjective: bool = False
+    not_as_place: bool = False  # a Kyrgyz word in a spatial case names a place to go ("консулдукка")
+
+
+@dataclass(frozen=True)
+class NameRules:
+    """How personal names standing for actors are found (the `names` section of actors.yaml)."""
+
+    window: int
+    before: tuple[tuple[str, ...], ...]  # "по имени X", "звали X": X annotated
+    after: tuple[tuple[str, ...], ...]  # "X его звали": X annotated
+    silent_after: tuple[tuple[str, ...], ...]  # "ортомчу бар, X деген": remembered, not annotated
+    introducers: Keys  # "такой человек, X": X annotated
+    fillers: Keys  # words between a noun and its appositive name ("земляк один, X")
+    honorifics: Keys  # part of the name's span ("Айнура эже")
+    near: Rule  # cue words deciding the label when no actor is near
 
 
 @dataclass
@@ -55,15 +73,15 @@ class Lexicon:
     follow_window: int  # words each side searched for an actor to `follow`
     entries: dict[str, list[tuple[tuple[str, ...], str | Rule]]]  # first key -> (keys, label or rule)
     longest: int  # words in the longest entry
+    heads: tuple[tuple[Keys, frozenset[str]], ...]  # relation nouns forming one span with the actor
+    # they govern ("брат хозяина"), each with the actor labels it joins
+    complements: dict[str, Keys]  # label -> genitive nouns completing its titles ("аким района")
+    names: NameRules
     ky_forms: dict[str, set[str]]  # a Kyrgyz stem's shape in a word -> the stems it comes from
-    ru_prefixes: frozenset[str]  # first letters of every form of every Russian key: others need no parse
-    name_before: list[tuple[str, ...]]
-    name_after: list[tuple[str, ...]]
-    name_near: Rule
-    name_window: int
-    _cache: dict[str, frozenset[str]] = field(default_factory=dict)
+    ru_prefixes: Keys  # first letters of every form of every Russian key: other words need no parse
+    _cache: dict[str, Keys] = field(default_factory=dict)
 
-    def keys(self, word: str) -> frozenset[str]:
+    def keys(self, word: str) -> Keys:
         """Everything `word` can match: its Russian lemmas and the Kyrgyz stems it inflects."""
         found = self._cache.get(word)
         if found is None:
@@ -77,40 +95,42 @@ class Lexicon:
         return found
 
 
-def _ru_keys(phrase: str) -> tuple[str, ...]:
-    return tuple(lemma(w) for _, _, w in words(normalise(phrase)))
+class _Loader:
+    """Turns actors.yaml into key tuples, collecting the Kyrgyz stems and Russian lemmas it uses."""
 
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.ky_stems: set[str] = set()
+        self.keys: set[str] = set()
 
-def _ky_keys(phrase: str) -> tuple[str, ...]:
-    return tuple(fold(w) for _, _, w in words(normalise(phrase)))
+    def phrases(self, spec: dict | None) -> set[tuple[str, ...]]:
+        """`ru` phrases as lemma tuples, `ky` phrases as stem tuples."""
+        spec = spec or {}
+        ru = {tuple(lemma(w) for _, _, w in words(normalise(p))) for p in spec.get("ru") or []}
+        ky = {tuple(fold(w) for _, _, w in words(normalise(p))) for p in spec.get("ky") or []}
+        self.ky_stems.update(k for phrase in ky for k in phrase)
+        out = (ru | ky) - {()}
+        self.keys.update(k for phrase in out for k in phrase)
+        return out
 
+    def cues(self, cues: Iterable[str] | dict | None) -> Keys:
+        """Single words, as `{ru: [...], ky: [...]}` or one list read both ways (a cue may be either)."""
+        if not isinstance(cues, dict):
+            cues = {"ru": list(cues or []), "ky": list(cues or [])}
+        return frozenset(k for phrase in self.phrases(cues) for k in phrase)
 
-def _phrases(spec: dict, ky_stems: set[str]) -> set[tuple[str, ...]]:
-    """A spec's `ru` and `ky` lists as key tuples; Kyrgyz stems are collected for the stem index."""
-    ky = {_ky_keys(p) for p in spec.get("ky") or []}
-    ky_stems.update(k for phrase in ky for k in phrase)
-    return ({_ru_keys(p) for p in spec.get("ru") or []} | ky) - {()}
+    def label(self, label: str | None, where: str) -> str | None:
+        if label is not None and label not in ACTOR_LABELS:
+            raise ToolkitError(f"{self.path}: {where}: {label!r} is not an actor label ({', '.join(ACTOR_LABELS)})")
+        return label
 
-
-def _cue_set(cues: Iterable[str], ky_stems: set[str]) -> frozenset[str]:
-    """Single-word context cues: Russian lemma and Kyrgyz stem alike (a cue may be either)."""
-    out = set()
-    for c in cues:
-        out.update(_ru_keys(c) + _ky_keys(c))
-        ky_stems.update(_ky_keys(c))
-    return frozenset(out)
-
-
-def _rule(spec: dict, ky_stems: set[str], labels: Sequence[str], where: str) -> Rule:
-    for lab in [*(spec.get("follow") or []), *(spec.get("near") or {}), spec.get("default")]:
-        if lab is not None and lab not in labels:
-            raise ToolkitError(f"{where}: {lab!r} is not an actor label ({', '.join(labels)})")
-    return Rule(follow=tuple(spec.get("follow") or ()),
-                near=tuple((lab, _cue_set(cues, ky_stems)) for lab, cues in (spec.get("near") or {}).items()),
-                default=spec.get("default"),
-                next_not=_cue_set(spec.get("next_not") or [], ky_stems),
-                prev_not=_cue_set(spec.get("prev_not") or [], ky_stems),
-                adjective=bool(spec.get("adjective")))
+    def rule(self, spec: dict, where: str) -> Rule:
+        return Rule(follow=tuple(self.label(lab, where) for lab in spec.get("follow") or ()),
+                    near=tuple((self.label(lab, where), self.cues(cues))
+                               for lab, cues in (spec.get("near") or {}).items()),
+                    default=self.label(spec.get("default"), where),
+                    next_not=self.cues(spec.get("next_not")), prev_not=self.cues(spec.get("prev_not")),
+                    adjective=bool(spec.get("adjective")), not_as_place=bool(spec.get("not_as_place")))
 
 
 @functools.lru_cache(maxsize=4)
@@ -121,44 +141,43 @@ def load_lexicon(path: str = str(LEXICON)) -> Lexicon:
     except (OSError, yaml.YAMLError) as exc:
         raise ToolkitError(f"{path}: cannot read the actor lexicon ({exc})") from None
     cb = load_codebook()
-    ky_stems: set[str] = set()
+    load = _Loader(path)
     plain: dict[tuple[str, ...], str] = {}
     for label, spec in (raw.get("labels") or {}).items():
         cb.check_label(label, path)
-        if label not in ACTOR_LABELS:
-            raise ToolkitError(f"{path}: {label} is not an actor label")
-        codebook_cues = cb.entities[label]
-        spec = {"ru": [*(spec.get("ru") or []), *(codebook_cues.get("cues_ru") or [])],
-                "ky": [*(spec.get("ky") or []), *(codebook_cues.get("cues_ky") or [])]}
-        plain.update(dict.fromkeys(_phrases(spec, ky_stems), label))
+        load.label(label, "labels")
+        cues = cb.entities[label]
+        spec = {"ru": [*(spec.get("ru") or []), *(cues.get("cues_ru") or [])],
+                "ky": [*(spec.get("ky") or []), *(cues.get("cues_ky") or [])]}
+        plain.update(dict.fromkeys(load.phrases(spec), label))
     ruled: dict[tuple[str, ...], Rule] = {}
     for n, spec in enumerate(raw.get("ambiguous") or [], 1):
-        rule = _rule(spec, ky_stems, ACTOR_LABELS, f"{path}: ambiguous rule {n}")
-        ruled.update(dict.fromkeys(_phrases(spec, ky_stems), rule))
+        ruled.update(dict.fromkeys(load.phrases(spec), load.rule(spec, f"ambiguous rule {n}")))
     entries: dict[str, list[tuple[tuple[str, ...], str | Rule]]] = {}
     for keys, target in [*((k, v) for k, v in plain.items() if k not in ruled), *ruled.items()]:
         entries.setdefault(keys[0], []).append((keys, target))
     for options in entries.values():
         options.sort(key=lambda kv: -len(kv[0]))
-    names = raw.get("names") or {}
-    name_before = sorted(_phrases(names.get("before") or {}, ky_stems))
-    name_after = sorted(_phrases(names.get("after") or {}, ky_stems))
-    name_near = _rule({"near": names.get("near") or {}}, ky_stems, ACTOR_LABELS, f"{path}: names")
-    keys = {k for phrase in [*plain, *ruled, *name_before, *name_after] for k in phrase}
-    for rule in [*ruled.values(), name_near]:
-        keys |= rule.next_not | rule.prev_not | {k for _, cues in rule.near for k in cues}
+    spec = raw.get("names") or {}
+    names = NameRules(window=int(spec.get("window", 30)), before=tuple(sorted(load.phrases(spec.get("before")))),
+                      after=tuple(sorted(load.phrases(spec.get("after")))),
+                      silent_after=tuple(sorted(load.phrases(spec.get("silent_after")))),
+                      introducers=load.cues(spec.get("introducers")), fillers=load.cues(spec.get("fillers")),
+                      honorifics=load.cues(spec.get("honorifics")), near=load.rule(spec, "names"))
+    complements = {load.label(lab, "complements"): load.cues(c) for lab, c in (raw.get("complements") or {}).items()}
+    heads = tuple((load.cues(group), frozenset(load.label(lab, "heads") for lab in group.get("labels", ACTOR_LABELS)))
+                  for group in raw.get("heads") or [])
     ky_forms: dict[str, set[str]] = {}
-    for s in ky_stems:
+    for s in load.ky_stems:
         for form in stem_forms(s):
             ky_forms.setdefault(form, set()).add(s)
     return Lexicon(window=int(raw.get("window", 12)), follow_window=int(raw.get("follow_window", 40)),
-                   entries=entries, longest=max(map(len, [*plain, *ruled]), default=1), ky_forms=ky_forms,
-                   ru_prefixes=_form_prefixes(keys),
-                   name_before=name_before, name_after=name_after, name_near=name_near,
-                   name_window=int(names.get("window", 30)))
+                   entries=entries, longest=max(map(len, [*plain, *ruled]), default=1), heads=heads,
+                   complements=complements, names=names, ky_forms=ky_forms,
+                   ru_prefixes=_form_prefixes(load.keys))
 
 
-def _form_prefixes(keys: Iterable[str]) -> frozenset[str]:
+def _form_prefixes(keys: Iterable[str]) -> Keys:
     """First PREFIX letters of all inflected forms of `keys` (люди -> "люд" for человек)."""
     out = set()
     for k in keys:
@@ -170,7 +189,7 @@ def _form_prefixes(keys: Iterable[str]) -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=200_000)
-def _parses(word: str) -> tuple[tuple[str | None, str | None, str | None, frozenset[str]], ...]:
+def _parses(word: str) -> tuple[tuple[str | None, str | None, str | None, Keys], ...]:
     """(POS, case, number, grammemes) for each pymorphy3 reading of `word`."""
     return tuple((p.tag.POS, p.tag.case, p.tag.number, frozenset(p.tag.grammemes))
                  for p in analyzer().parse(fold(word)))
@@ -180,24 +199,38 @@ def _agrees_as_adjective(adj: str, noun: str) -> bool:
     """Is `adj noun` most likely an adjective + noun pair ("полицейский участок", not "полицейским дали")?"""
     forms = {(case, num) for pos, case, num, _ in _parses(adj) if pos in ("ADJF", "PRTF")}
     readings = _parses(noun)
-    return bool(readings) and readings[0][0] == "NOUN" and any(
+    return is_known(noun) and readings[0][0] == "NOUN" and any(
         pos == "NOUN" and (case, num) in forms for pos, case, num, _ in readings)
 
 
-def _can_be_genitive(word: str) -> bool:
-    return any(case == "gent" for _, case, _, _ in _parses(word))
+def _can_be(word: str, case: str, pos: tuple[str, ...] = ("NOUN", "ADJF", "PRTF")) -> bool:
+    return any(c == case and p in pos for p, c, _, _ in _parses(word))
 
 
-def _looks_like_name(word: str) -> bool:
-    """After "по имени" / "звали": a capitalised Cyrillic word, a name to pymorphy3 or unknown to it."""
-    return (len(word) > 2 and word[0].isupper() and not word.isupper() and bool(CYRILLIC & set(fold(word)))
-            and (any(NAME_TAGS & g for *_, g in _parses(word)) or not is_known(word)))
+@functools.lru_cache(maxsize=1)
+def _known_names() -> set[str]:
+    """First names of the pseudonymisation lexicon (with its pseudonym pools): pseudonymised text uses them."""
+    from ..corpus.pseudonymise import name_lexicon
+
+    lex = name_lexicon()
+    return set(lex["gender"]) | {fold(n) for n in [*lex["male"], *lex["female"]]}
 
 
 def _is_personal_name(word: str) -> bool:
-    """Right after a role noun, only a name pymorphy3 knows ("бригадир Марат", not "аким Лейлека")."""
-    return (word[0].isupper() and is_known(word) and any(NAME_TAGS & g for *_, g in _parses(word))
+    """A name pymorphy3 knows as one, or one of the lexicon's names (Kyrgyz endings allowed)."""
+    if not word[:1].isupper():
+        return False
+    if split_suffix(word, _known_names()) or lemmas(word) & _known_names():
+        return True
+    return (is_known(word) and any(NAME_TAGS & g for *_, g in _parses(word))
             and not any("Geox" in g for *_, g in _parses(word)))
+
+
+def _looks_like_name(word: str) -> bool:
+    """Where a name is expected ("по имени X"): a capitalised Cyrillic word pymorphy3 calls a name or
+    does not know (Kyrgyz names mostly are unknown to it)."""
+    return (len(word) > 2 and word[0].isupper() and not word.isupper() and bool(CYRILLIC & set(fold(word)))
+            and (_is_personal_name(word) or any(NAME_TAGS & g for *_, g in _parses(word)) or not is_known(word)))
 
 
 @dataclass
@@ -214,21 +247,33 @@ def _distance(a: Match, b: Match) -> int:
 
 
 class _Segment:
-    """One text being tagged: tokens, their match keys, and helpers over token windows."""
+    """One text being tagged: tokens, their match keys, and the rules over token windows."""
 
     def __init__(self, lex: Lexicon, norm: str) -> None:
         self.lex, self.norm = lex, norm
         self.toks: list[Token] = list(words(norm))
         self.keys = [lex.keys(w) for _, _, w in self.toks]
 
+    def word(self, t: int) -> str:
+        return self.toks[t][2]
+
+    def gap(self, a: int, b: int) -> str:
+        """The text between token a and the later token b."""
+        return self.norm[self.toks[a][1]:self.toks[b][0]]
+
     def joined(self, a: int, b: int) -> bool:
-        """Are tokens a and b (b = a + 1) separated by spaces only?"""
-        return not self.norm[self.toks[a][1]:self.toks[b][0]].strip()
+        """Are tokens a and b separated by spaces only?"""
+        return not self.gap(a, b).strip()
+
+    def starts_sentence(self, t: int) -> bool:
+        return t == 0 or bool(SENTENCE_END & set(self.gap(t - 1, t)))
 
     def phrase_at(self, i: int, keys: tuple[str, ...]) -> bool:
         n = len(keys)
         return (i + n <= len(self.toks) and all(keys[t] in self.keys[i + t] for t in range(n))
                 and all(self.joined(i + t, i + t + 1) for t in range(n - 1)))
+
+    # --- lexicon and context rules -------------------------------------------------------------
 
     def lexicon_matches(self) -> list[Match]:
         """Longest lexicon entry at each word, left to right, never overlapping."""
@@ -249,7 +294,7 @@ class _Segment:
                 i += 1
         return out
 
-    def nearest_cue(self, m: Match, near: tuple[tuple[str, frozenset[str]], ...], window: int,
+    def nearest_cue(self, m: Match, near: tuple[tuple[str, Keys], ...], window: int,
                     after_only: bool = False) -> tuple[int, str] | None:
         """(distance, label) of the cue word closest to match `m` within `window` words."""
         best = None
@@ -272,10 +317,13 @@ class _Segment:
         if nxt < len(self.toks) and self.joined(m.j - 1, nxt):
             if rule.next_not & self.keys[nxt]:
                 return None
-            if (rule.adjective and not self.toks[nxt][2][0].isupper()
-                    and _agrees_as_adjective(self.toks[m.j - 1][2], self.toks[nxt][2])):
+            if (rule.adjective and not self.word(nxt)[0].isupper()
+                    and _agrees_as_adjective(self.word(m.j - 1), self.word(nxt))):
                 return None
         if prev >= 0 and rule.prev_not & self.keys[prev]:
+            return None
+        last = self.word(m.j - 1)
+        if rule.not_as_place and not is_known(last) and is_spatial(last):
             return None
         w = self.lex.follow_window
         around = fixed[bisect.bisect_left(starts, m.i - w - self.lex.longest):bisect.bisect_right(starts, m.j + w)]
@@ -286,51 +334,137 @@ class _Segment:
             evidence.append((cue[0], 1, cue[1]))
         return min(evidence)[2] if evidence else rule.default
 
+    def attach(self, labelled: list[Match]) -> list[Match]:
+        """Grow spans by what belongs to the actor's phrase, and drop actors that are complements.
+
+        "брат хозяина", "сотрудник консульства" (a relation noun before an actor in the genitive),
+        "кожоюндун күйөөсү" (after a Kyrgyz genitive), "акиму сельского округа" (title complements).
+        An actor in the genitive right after another is that one's complement ("Департамент
+        государственных доходов Министерства финансов").
+        """
+        out: list[Match] = []
+        for m in labelled:
+            h = m.i - 1
+            if (h >= 0 and self.joined(h, m.i) and self.is_head(h, m.target)
+                    and _can_be(self.word(m.i), "gent") and not (out and out[-1].j > h and out[-1].i < h)):
+                if out and out[-1].i == h:
+                    out.pop()
+                m.i = h
+            n = m.j
+            if (n < len(self.toks) and self.joined(m.j - 1, n) and is_genitive(self.word(m.j - 1))
+                    and self.is_head(n, m.target)):
+                m.j = n + 1
+            m.j = self.complement_end(m)
+            prev = out[-1] if out else None
+            if prev and prev.j > m.i:  # a head the previous match already used
+                continue
+            if prev and prev.j == m.i and self.joined(prev.j - 1, m.i) and _can_be(self.word(m.i), "gent"):
+                continue
+            out.append(m)
+        return out
+
+    def is_head(self, t: int, label: str) -> bool:
+        return any(keys & self.keys[t] and label in labels for keys, labels in self.lex.heads)
+
+    def complement_end(self, m: Match) -> int:
+        """End of `m` with its title complement: genitive adjectives, then a genitive noun of the list."""
+        nouns = self.lex.complements.get(m.target)  # type: ignore[arg-type]
+        t = m.j
+        while nouns and t < len(self.toks) and t - m.j < 3 and self.joined(t - 1, t):
+            if nouns & self.keys[t] and _can_be(self.word(t), "gent", ("NOUN",)):
+                return t + 1
+            if not _can_be(self.word(t), "gent", ("ADJF",)):
+                break
+            t += 1
+        return m.j
+
+    # --- personal names ----------------------------------------------------------------------
+
     def name_span(self, t: int, step: int) -> tuple[int, int] | None:
-        """Consecutive name-like tokens starting at t going in `step` direction (up to 3)."""
-        if not (0 <= t < len(self.toks) and _looks_like_name(self.toks[t][2])):
+        """The name at token t (with a following honorific: "Айнура эже"), growing in `step` direction
+        over further name words ("Мавлюда Каримова"). Sentence-initial, it must be a known name."""
+        if not (0 <= t < len(self.toks) and _looks_like_name(self.word(t))):
+            return None
+        if self.starts_sentence(t) and not _is_personal_name(self.word(t)):
             return None
         a = b = t
-        while 0 <= b + step < len(self.toks) and abs(b + step - t) < 3 and _looks_like_name(self.toks[b + step][2]) \
-                and self.joined(min(b, b + step), max(b, b + step)):
+        while (0 <= b + step < len(self.toks) and abs(b + step - t) < 3 and _looks_like_name(self.word(b + step))
+               and self.joined(min(b, b + step), max(b, b + step))):
             b += step
-        return (min(a, b), max(a, b) + 1)
+        a, b = min(a, b), max(a, b) + 1
+        if b < len(self.toks) and self.joined(b - 1, b) and self.lex.names.honorifics & self.keys[b]:
+            b += 1
+        return a, b
 
-    def names(self, labelled: list[Match]) -> list[Match]:
-        """Personal names standing for actors: introduced ("по имени X"), or after a role noun."""
+    def appositive(self, end: int) -> tuple[int, int] | None:
+        """A name set off by a comma after the noun ending at token `end`: "помогайка один, Нурлан"."""
+        t = end
+        while t < len(self.toks) and t - end < 2 and self.lex.names.fillers & self.keys[t]:
+            t += 1
+        if t >= len(self.toks) or t == 0:
+            return None
+        gap = self.gap(t - 1, t)
+        if "," not in gap or SENTENCE_END & set(gap):
+            return None
+        return self.name_span(t, +1)
+
+    def names(self, labelled: list[Match], registered: list[tuple[Keys, str, str]]) -> list[Match]:
+        """Personal names standing for actors (GUIDELINES: annotated unless a role noun stands beside).
+
+        `registered`: names already known to stand for an actor, as (lemmas, folded surface, label);
+        the names this segment introduces are added to it.
+        """
+        rules = self.lex.names
         taken = {t for m in labelled for t in range(m.i, m.j)}
-        registered: list[tuple[frozenset[str], str, str]] = []  # (lemmas, folded surface, label)
-        silent: set[int] = set()
-        for m in labelled:  # "бригадир Марат": the noun carries the label, the name is remembered
-            if m.j < len(self.toks) and self.joined(m.j - 1, m.j) and _is_personal_name(self.toks[m.j][2]) \
-                    and m.j not in taken:
-                registered.append((lemmas(self.toks[m.j][2]), fold(self.toks[m.j][2]), m.target))
-                silent.add(m.j)
-        found: list[tuple[Match, bool]] = []  # an introduced name, and whether its role noun follows
+        out: list[Match] = []
+
+        def register(span: tuple[int, int], label: str, annotate: bool) -> None:
+            if taken & set(range(*span)):
+                return
+            registered.append((lemmas(self.word(span[0])), fold(self.word(span[0])), label))
+            taken.update(range(*span))
+            if annotate:
+                out.append(Match(*span, label, "name"))
+
+        # Introduced names: span, annotated?, where their label comes from: the nearest actor
+        # ("before" it first, or on "either" side), or only a cue word after it ("такой человек, X":
+        # nothing says which actor X is, unless "посредник"/"предложил работу" follows).
+        found: list[tuple[tuple[int, int], bool, str]] = []
         for i in range(len(self.toks)):
-            for intros, at, step in ((self.lex.name_before, None, +1), (self.lex.name_after, i - 1, -1)):
+            for intro in rules.before:
+                if self.phrase_at(i, intro) and (span := self.name_span(i + len(intro), +1)):
+                    found.append((span, True, "before"))
+            for intros, annotate, side in ((rules.after, True, "before"), (rules.silent_after, False, "either")):
                 for intro in intros:
-                    span = self.phrase_at(i, intro) and self.name_span(i + len(intro) if at is None else at, step)
-                    if span:
-                        found.append((Match(*span, None, "name"), step < 0))
-        for m, forward in found:
-            close = [(f.i < m.i if forward else f.i > m.i, _distance(f, m), f.target) for f in labelled
-                     if 0 < _distance(f, m) <= self.lex.name_window]
-            cue = self.nearest_cue(m, self.lex.name_near.near, self.lex.name_window, after_only=True)
-            m.target = min(close)[2] if close else cue[1] if cue else None
-            if m.target and not taken & set(range(m.i, m.j)):
-                registered.append((lemmas(self.toks[m.i][2]), fold(self.toks[m.i][2]), m.target))
-        found = [m for m, _ in found]
-        out = [m for m in found if m.target and not taken & set(range(m.i, m.j))]
-        taken |= {t for m in out for t in range(m.i, m.j)} | silent
-        for t, (_, _, word) in enumerate(self.toks):
+                    if self.phrase_at(i, intro) and (span := self.name_span(i - 1, -1)):
+                        found.append((span, annotate, side))
+            if rules.introducers & self.keys[i] and (span := self.appositive(i + 1)):
+                found.append((span, True, "cue"))
+        for span, annotate, side in sorted(found, key=lambda f: f[1]):  # "аял бар, X деген": silent first
+            m = Match(*span, None)
+            close = [(side == "before" and f.i > m.i, _distance(f, m), f.i > m.i, f.target) for f in labelled
+                     if 0 < _distance(f, m) <= rules.window and side != "cue"]
+            cue = self.nearest_cue(m, rules.near.near, rules.window, after_only=True)
+            label = min(close)[3] if close else cue[1] if cue else None
+            if label:
+                register(span, label, annotate)
+        for m in labelled:  # after intros, so that "ортомчу бар, X деген" stays silent
+            n = m.j
+            if n < len(self.toks) and self.joined(n - 1, n) and _is_personal_name(self.word(n)):
+                register((n, n + 1), m.target, False)  # "бригадир Марат": the noun carries the label
+            elif span := self.appositive(m.j):
+                register(span, m.target, True)
+        for t in range(len(self.toks)):
+            word = self.word(t)
             if t in taken or not word[0].isupper():
                 continue
             w_lemmas, w = lemmas(word), fold(word)
-            label = next((lab for lem, surface, lab in registered
-                          if lem & w_lemmas or matches_stem(w, surface)), None)
+            label = next((lab for lem, surface, lab in registered if lem & w_lemmas or matches_stem(w, surface)), None)
             if label:
-                out.append(Match(t, t + 1, label, "name"))
+                j = t + 2 if t + 1 < len(self.toks) and self.joined(t, t + 1) and rules.honorifics & self.keys[t + 1] \
+                    else t + 1
+                out.append(Match(t, j, label, "name"))
+                taken.update(range(t, j))
         return out
 
 
@@ -344,9 +478,10 @@ class ActorExtractor:
 
     def __init__(self, model_dir: str | Path | None = None, lexicon: str | Path = LEXICON) -> None:
         self.lexicon = load_lexicon(str(lexicon))
+        _known_names()  # loaded now, not inside the first call
         self.nlp = _load_model(model_dir) if model_dir else None
 
-    def _rules(self, norm: str) -> tuple[_Segment, list[Match]]:
+    def _rules(self, norm: str, names: list[tuple[Keys, str, str]]) -> tuple[_Segment, list[Match]]:
         seg = _Segment(self.lexicon, norm)
         matches = seg.lexicon_matches()
         fixed = [m for m in matches if isinstance(m.target, str)]
@@ -354,25 +489,26 @@ class ActorExtractor:
         for m in matches:
             if isinstance(m.target, Rule):
                 m.target = seg.resolve(m, fixed, starts)
-        labelled: list[Match] = []
-        for m in matches:  # an actor in the genitive right after another is its complement
-            if m.target is None:
-                continue
-            prev = labelled[-1] if labelled else None
-            if prev and prev.j == m.i and seg.joined(prev.j - 1, m.i) and _can_be_genitive(seg.toks[m.i][2]):
-                continue
-            labelled.append(m)
-        return seg, sorted(labelled + seg.names(labelled), key=lambda m: m.i)
+        labelled = seg.attach([m for m in matches if m.target is not None])
+        return seg, sorted(labelled + seg.names(labelled, names), key=lambda m: m.i)
 
-    def __call__(self, text: str, lang: str | None = None) -> list[dict]:
+    def __call__(self, text: str, lang: str | None = None, names: list | None = None) -> list[dict]:
+        """Actor entities of `text`. `names`: a list shared across the segments of one interview, so
+        that a name introduced as an actor in one answer is found in the later ones (see `interview`)."""
         if not text or not text.strip():
             return []
         norm = normalise(text)
-        seg, matches = self._rules(norm)
+        seg, matches = self._rules(norm, [] if names is None else names)
         ents = [entity(text, seg.toks[m.i][0], seg.toks[m.j - 1][1], m.target, source=m.source) for m in matches]
         if self.nlp is not None:
             ents = sorted(ents + self._model_entities(text, norm, ents), key=lambda e: e["start"])
         return ents
+
+    def interview(self, texts: Iterable[str], lang: str | None = None) -> list[list[dict]]:
+        """Entities of the segments of one interview, in order, remembering actor names across them
+        ("Жаныбек деген" in one answer, "Жаныбек" in the next)."""
+        names: list[tuple[Keys, str, str]] = []
+        return [self(t, lang, names) for t in texts]
 
     def _model_entities(self, text: str, norm: str, ents: list[dict]) -> list[dict]:
         """NER spans that overlap no rule span."""

@@ -1,11 +1,16 @@
 """Place mentions (LOC): countries, regions, cities, districts, villages, markets, border crossings.
 
-A gazetteer (data/gazetteer.tsv) is matched in inflected forms: Russian words by pymorphy3 lemma
-plus a small declension table for names pymorphy3 does not know (Дордое -> Дордой), Kyrgyz words as
-a stem plus a suffix chain (Бишкектен, Баткен облусунан). Generic place nouns (data/place_heads.tsv)
-turn unlisted names into places: "Первомайском микрорайоне", "рынке Шанхай", "в селе Жаксылык".
-Names that are also common words (Курган, Семей) count only when capitalised mid-sentence. What the
-rules miss, natasha's Russian NER may add (optional, `ner_fallback`), never overriding the rules.
+A gazetteer (data/gazetteer.tsv, described in data/GAZETTEER.md) is matched in inflected forms:
+Russian words by pymorphy3 lemma plus a small declension table for names pymorphy3 does not know
+(Дордое -> Дордой), Kyrgyz words as a stem plus a suffix chain (Бишкектен, Баткен облусунан).
+Generic place nouns (data/place_heads.tsv) turn unlisted names into places: "Первомайском
+микрорайоне", "рынке Шанхай", "в селе Жаксылык", "Жаксылык айылынан". Context keeps names that are
+something else out: common words (Курган, Семей) count only capitalised mid-sentence, personal names
+(Владимир, Мадина) only after a preposition or place noun, nothing counts inside a person's name
+("Надежда Иванова"), a quoted title («Курск»), a web address (.РФ) or an organisation's title
+("Министерства образования Республики Казахстан"). What the rules miss, natasha's Russian NER may
+add (optional, `ner_fallback`), never overriding the rules. Places built by rules borrow the country
+of a listed place nearby.
 """
 
 from __future__ import annotations
@@ -99,7 +104,7 @@ class Head:
     lang: str
     kind: str
     adjective: bool
-    name: str  # after+span, after+norm, after, before, cue, -
+    name: str  # after+span, after+norm, after, before, cue, org, -
 
 
 @dataclass
@@ -182,7 +187,11 @@ def _float(value: str, where: str) -> float | None:
         raise ToolkitError(f"{where}: {value!r} is not a coordinate") from None
 
 
-def _rows(path: Path) -> Iterable[tuple[int, dict[str, str]]]:
+GAZETTEER_COLUMNS = ("norm", "country", "kind", "lat", "lon", "names", "own_norm", "ru_spellings", "flags", "parent")
+HEAD_COLUMNS = ("head", "lang", "kind", "adjective", "name", "abbrev")
+
+
+def _rows(path: Path, columns: tuple[str, ...]) -> Iterable[tuple[int, dict[str, str]]]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
@@ -191,6 +200,9 @@ def _rows(path: Path) -> Iterable[tuple[int, dict[str, str]]]:
     if not body:
         raise ToolkitError(f"{path}: no header row")
     header = body[0][1].split("\t")
+    missing = [c for c in columns if c not in header]
+    if missing:
+        raise ToolkitError(f"{path}:{body[0][0]}: header lacks the columns {', '.join(missing)}")
     for n, line in body[1:]:
         cells = line.split("\t")
         if len(cells) != len(header):
@@ -200,7 +212,7 @@ def _rows(path: Path) -> Iterable[tuple[int, dict[str, str]]]:
 
 def _load_heads(path: Path) -> dict[str, Head]:
     heads: dict[str, Head] = {}
-    for n, row in _rows(path):
+    for n, row in _rows(path, HEAD_COLUMNS):
         if row["kind"] not in LOCATION_KINDS:
             raise ToolkitError(f"{path}:{n}: kind {row['kind']!r} not in {LOCATION_KINDS}")
         head = Head(row["head"], row["lang"], row["kind"], row["adjective"] == "y", row["name"])
@@ -218,7 +230,7 @@ def load_gazetteer(path: str = str(GAZETTEER), heads_path: str = str(HEADS)) -> 
     forms: dict[str, set[str]] = {}
     ky_stems: set[str] = {h.lemma for h in heads.values() if h.lang == "ky"}
     by_key: dict[str, list[Place]] = {}
-    for n, row in _rows(Path(path)):
+    for n, row in _rows(Path(path), GAZETTEER_COLUMNS):
         where = f"{path}:{n}"
         if row["kind"] not in LOCATION_KINDS:
             raise ToolkitError(f"{where}: kind {row['kind']!r} not in {LOCATION_KINDS}")
@@ -610,7 +622,7 @@ def _infer_countries(ents: list[dict]) -> None:
     known = [e for e in ents if e["country"] and e["source"] == "gazetteer"]
     countries = {e["country"] for e in known}
     for e in ents:
-        if e["country"] is None:
+        if e["country"] is None and e["source"] == "rule":
             local = [k for k in known if k["kind"] != "country" and abs(k["start"] - e["start"]) <= INFER_WINDOW]
             if local:
                 e["country"] = min(local, key=lambda k: abs(k["start"] - e["start"]))["country"]
@@ -687,10 +699,10 @@ class PlaceExtractor:
         countries = {m.options[0].place.country for m in matches
                      if m.options and len({o.place.country for o in m.options}) == 1}
         ents = [self._entity(text, seg, m, countries) for m in matches]
+        _infer_countries(ents)
         if self.ner_fallback and self._russian(text, lang):
             blocked = ents + [{"start": s, "end": e} for s, e in seg.rejected]
             ents = sorted(ents + self._ner_entities(text, seg, blocked), key=lambda e: e["start"])
-        _infer_countries(ents)
         return ents
 
     def _entity(self, text: str, seg: _Segment, m: Match, countries: set[str]) -> dict:
