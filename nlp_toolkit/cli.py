@@ -6,22 +6,21 @@ data to files or stdout.
 
 from __future__ import annotations
 
-import functools
 import logging
 import sys
 from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
 from rich.logging import RichHandler
 
 from . import __version__
+from .annotation.cli import agreement, ls_app
+from .cliutil import err, registrar
 from .errors import ToolkitError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn interview transcripts of labour migrants into coded, citable evidence.")
-err = Console(stderr=True)
 DEFAULT_KEY = Path("keys/pseudonym_key.json")
 
 
@@ -31,16 +30,7 @@ def _setup_logging(verbose: bool) -> None:
     logging.getLogger("nlp_toolkit").setLevel(logging.DEBUG if verbose else logging.INFO)
 
 
-def command(fn):
-    """Register a subcommand whose ToolkitErrors become one clear message and exit code 2."""
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except ToolkitError as exc:
-            err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-            raise typer.Exit(2) from None
-    return app.command()(wrapper)
+command = registrar(app)
 
 
 @app.callback()
@@ -194,8 +184,6 @@ def suggest(input: Path = typer.Argument(..., help="Segment JSONL (segments with
     write_jsonl(output, ranked)
     err.print(f"{len(ranked)} segments to annotate next -> {output}")
 
-
-from .annotation.cli import agreement, ls_app  # noqa: E402  (sub-commands need `command` defined above)
 
 app.add_typer(ls_app, name="ls")
 command(agreement)

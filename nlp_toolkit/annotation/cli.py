@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import signal
 import sys
@@ -12,23 +11,13 @@ from typing import Optional
 import typer
 from rich.console import Console
 
+from ..cliutil import err, registrar
 from ..errors import ToolkitError
 
 ls_app = typer.Typer(add_completion=False, no_args_is_help=True,
                      help="Annotate in Label Studio: generate the config, run a server, push segments, pull annotations.")
-err = Console(stderr=True)
 
-
-def ls_command(fn):
-    """Register an `ls` subcommand whose ToolkitErrors become one clear message and exit code 2."""
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except ToolkitError as exc:
-            err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-            raise typer.Exit(2) from None
-    return ls_app.command()(wrapper)
+ls_command = registrar(ls_app)
 
 
 @ls_command

@@ -1,0 +1,27 @@
+"""What every command-line entry point shares: the stderr console and one-line user errors."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+import typer
+from rich.console import Console
+
+from .errors import ToolkitError
+
+err = Console(stderr=True)
+
+
+def registrar(app: typer.Typer) -> Callable:
+    """A decorator registering commands on `app` whose ToolkitErrors print one line and exit 2."""
+    def register(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except ToolkitError as exc:
+                err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+                raise typer.Exit(2) from None
+        return app.command()(wrapper)
+    return register
