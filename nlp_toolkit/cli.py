@@ -33,13 +33,17 @@ def _setup_logging(verbose: bool) -> None:
 command = registrar(app)
 
 
-@app.callback()
-def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="More log output on stderr."),
-         version: bool = typer.Option(False, "--version", help="Print the version and exit.")) -> None:
-    _setup_logging(verbose)
-    if version:
+def _print_version(value: bool) -> None:
+    if value:
         typer.echo(__version__)
         raise typer.Exit()
+
+
+@app.callback()
+def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="More log output on stderr."),
+         version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                      help="Print the version and exit.")) -> None:
+    _setup_logging(verbose)
 
 
 @command
