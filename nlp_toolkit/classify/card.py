@@ -29,7 +29,7 @@ def write_card(directory: Path, report: dict, cb: Codebook) -> None:
     lines = [
         "# Model card: abuse-code classifier",
         "",
-        f"- Model: `{report['chosen']}` (chosen by grouped {report['folds']}-fold cross-validated micro-F1)",
+        f"- Model: `{report['chosen']}` (chosen by the mean of micro- and macro-F1 in grouped {report['folds']}-fold cross-validation)",
         f"- Trained: {report['trained_at']} with nlp_toolkit {__version__}, codebook version {cb.version}",
         f"- Data: {report['segments']} segments from {report['interviews']} interviews "
         f"({', '.join(f'{k}: {v}' for k, v in sorted(report['languages'].items()))})"

@@ -25,6 +25,11 @@ MIN_POSITIVES = 6  # fewer training examples than this: the code uses the cue ru
 THRESHOLDS = np.round(np.arange(0.1, 0.91, 0.05), 2)
 
 
+def selection_score(result: dict) -> float:
+    """Mean of micro- and macro-F1: a rare abuse (trafficking, sexual violence) counts as much as a frequent one."""
+    return (result["micro_f1"] + result["macro_f1"]) / 2
+
+
 def training_matrix(records: list[dict], cb: Codebook, source: str = "") -> tuple[list[str], np.ndarray, list[str]]:
     """Texts, 0/1 label matrix over the codebook's codes, and group ids (interviews) for CV."""
     codes = cb.code_ids
@@ -97,7 +102,7 @@ def train(records: list[dict], out_dir: str | os.PathLike, candidates: tuple[str
         report["candidates"][kind] = res
         oof[kind] = proba
         log.info("%-14s CV micro-F1 %.3f macro-F1 %.3f (%.0f s)", kind, res["micro_f1"], res["macro_f1"], res["seconds"])
-    best = max(report["candidates"], key=lambda k: report["candidates"][k]["micro_f1"])
+    best = max(report["candidates"], key=lambda k: selection_score(report["candidates"][k]))
     thresholds = tune_thresholds(Y, oof[best], labels) if best != "cues" else {c: 0.5 for c in labels}
     positives = dict(zip(labels, Y.sum(axis=0).tolist()))
     rule_codes = [c for c in labels if positives[c] < MIN_POSITIVES] if best != "cues" else list(labels)
