@@ -5,8 +5,10 @@ Russian entries match on pymorphy3 lemmas, Kyrgyz ones as stems plus a suffix ch
 titles as a whole (longest match). Ambiguous words ("сотрудники", "начальник", "хозяин квартиры")
 get their label from the words around them, relation nouns join the actor they govern ("брат
 хозяина"), and personal names introduced as an actor ("посредник по имени X") are followed through
-the segment. An optional spaCy NER model, trained on annotated segments with `train_actor_ner`,
-adds spans the rules did not find (never overriding them).
+the segment (through a whole interview with `ActorExtractor.interview`). An optional spaCy NER
+model, trained on annotated segments with `train_actor_ner`, adds spans the rules did not find
+(never overriding them); on the demo gold and the report pages it lowered F1 (eval/actors.py), so
+the default is rules only.
 """
 
 from __future__ import annotations
