@@ -20,6 +20,8 @@ demo: setup
 	$(BIN)/nlp-toolkit tag $(DATA)/segments.jsonl -o $(DATA)/tagged.jsonl
 	$(BIN)/nlp-toolkit validate $(DATA)/tagged.jsonl
 	$(BIN)/nlp-toolkit ilo $(DATA)/tagged.jsonl -o $(DATA)/interviews.jsonl
+	$(BIN)/nlp-toolkit dataset $(DATA)/tagged.jsonl --human annotation/gold -o $(DATA)/coded
+	$(BIN)/nlp-toolkit quotes --data $(DATA)/coded --code document_retention --actor POLICE --limit 3
 
 # Label Studio server in its own venv (it pins numpy/pyarrow older than ours); the SDK is in the main venv.
 LS_VENV := .venv-labelstudio
@@ -46,7 +48,7 @@ eval: setup
 	for f in eval/*.py; do $(BIN)/python $$f || exit 1; done
 
 bench: setup
-	$(BIN)/python benchmarks/tag.py
+	for f in benchmarks/*.py; do case $$f in */synthetic.py) ;; *) $(BIN)/python $$f || exit 1;; esac; done
 
 clean:
 	rm -rf $(DATA) build *.egg-info

@@ -16,7 +16,8 @@ from rich.logging import RichHandler
 
 from . import __version__
 from .annotation.cli import agreement, ls_app
-from .cliutil import err, registrar
+from .cliutil import ENGINE, PROCESSES, SCHEDULER, err, registrar
+from .dataset.cli import dataset, quotes, serve
 from .errors import ToolkitError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -111,17 +112,12 @@ def _run_stage(factory, input: Path, output: Path, engine: str, processes: int, 
             shutil.rmtree(parts_dir, ignore_errors=True)
 
 
-ENGINE_HELP = "local (processes on this machine) or dask (a LocalCluster, or --scheduler ADDRESS)."
-
-
 @command
 def tag(input: Path = typer.Argument(..., help="Segment JSONL/Parquet file, directory or glob of shards (only id and text required)."),
         output: Path = typer.Option(..., "--output", "-o", help="A .jsonl file, or a directory for partitioned Parquet."),
         model: Optional[Path] = typer.Option(None, help="Code model directory (default: models/codes)."),
         rates: Optional[Path] = typer.Option(None, help="Exchange-rate CSV (default: the shipped table)."),
-        engine: str = typer.Option("local", help=ENGINE_HELP),
-        processes: int = typer.Option(0, help="Worker processes (0: one per core, at most one per chunk)."),
-        scheduler: Optional[str] = typer.Option(None, help="Address of an existing Dask scheduler.")) -> None:
+        engine: str = ENGINE, processes: int = PROCESSES, scheduler: Optional[str] = SCHEDULER) -> None:
     """Add language, codes (with scores) and entities to every segment."""
     import functools
 
@@ -133,9 +129,7 @@ def tag(input: Path = typer.Argument(..., help="Segment JSONL/Parquet file, dire
 def extract(input: Path = typer.Argument(..., help="Segment JSONL."),
             output: Path = typer.Option(..., "--output", "-o", help="Segment JSONL with entities."),
             rates: Optional[Path] = typer.Option(None, help="Exchange-rate CSV (default: the shipped table)."),
-            engine: str = typer.Option("local", help=ENGINE_HELP),
-            processes: int = typer.Option(0, help="Worker processes (0: one per core, at most one per chunk)."),
-            scheduler: Optional[str] = typer.Option(None, help="Address of an existing Dask scheduler.")) -> None:
+            engine: str = ENGINE, processes: int = PROCESSES, scheduler: Optional[str] = SCHEDULER) -> None:
     """Add entities (actors, money, places) to every segment, without classifying codes."""
     import functools
 
@@ -190,7 +184,8 @@ def suggest(input: Path = typer.Argument(..., help="Segment JSONL (segments with
 
 
 app.add_typer(ls_app, name="ls")
-command(agreement)
+for stage in (agreement, dataset, quotes, serve):
+    command(stage)
 
 if __name__ == "__main__":
     app()

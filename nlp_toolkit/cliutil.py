@@ -25,3 +25,9 @@ def registrar(app: typer.Typer) -> Callable:
                 raise typer.Exit(2) from None
         return app.command()(wrapper)
     return register
+
+
+# Options shared by the commands that run through the engine (tag, extract, dataset).
+ENGINE = typer.Option("local", help="local (processes on this machine) or dask (a LocalCluster, or --scheduler ADDRESS).")
+PROCESSES = typer.Option(0, help="Worker processes (0: one per core, at most one per chunk).")
+SCHEDULER = typer.Option(None, help="Address of an existing Dask scheduler.")

@@ -59,43 +59,40 @@ class Tagger:
         from .extract.rates import RateTable
         self.rates = RateTable.load(rates_path)
 
-    def entities(self, text: str, lang: str | None, year: int | None, currency: str | None = None) -> list[dict]:
-        """Entities of one text; `currency` is the interview's usual currency for amounts that name none."""
-        found = [e for ext in self.extractors
-                 for e in (ext(text, lang, default_currency=currency) if hasattr(ext, "context_currency") else ext(text, lang))]
-        ents = resolve_overlaps(found, LABEL_PRIORITY)
-        for e in ents:
-            if e["label"] == "MONEY":
-                e.update(self.rates.normalise(e, year))
-        return ents
+    def entities(self, texts: list[str], langs: list[str | None], years: list[int | None]) -> list[list[dict]]:
+        """Entities of the segments of ONE interview, in order. Extractors with an `interview` method
+        read the segments together (money: the interview's usual currency; actors: names met earlier)."""
+        per_extractor = [ext.interview(texts, langs) if hasattr(ext, "interview") else
+                         [ext(t, lang) for t, lang in zip(texts, langs)] for ext in self.extractors]
+        out = []
+        for found, year in zip(zip(*per_extractor), years):
+            ents = resolve_overlaps([e for part in found for e in part], LABEL_PRIORITY)
+            for e in ents:
+                if e["label"] == "MONEY":
+                    e.update(self.rates.normalise(e, year))
+            out.append(ents)
+        return out
 
     def tag(self, records: list[dict]) -> list[dict]:
-        """Coded copies of `records` (each needs `id` and `text`)."""
+        """Coded copies of `records` (each needs `id` and `text`); segments of one interview are read
+        together, in the order given."""
         for rec in records:
             if not isinstance(rec.get("text"), str):
                 raise ToolkitError(f"record {rec.get('id', '?')!r} has no 'text' string")
-        currency = self._interview_currencies(records)
-        out = []
-        for rec in records:
-            lang = rec.get("lang") or detect_language(rec["text"])
-            ents = self.entities(rec["text"], lang, year_of(rec), currency.get(interview_key(rec)))
-            out.append({**rec, "lang": lang, "entities": ents})
+        out = [{**rec, "lang": rec.get("lang") or detect_language(rec["text"])} for rec in records]
+        interviews: dict[str, list[dict]] = {}
+        for rec in out:
+            interviews.setdefault(interview_key(rec), []).append(rec)
+        for recs in interviews.values():
+            found = self.entities([r["text"] for r in recs], [r["lang"] for r in recs], [year_of(r) for r in recs])
+            for rec, ents in zip(recs, found):
+                rec["entities"] = ents
         if self.model is not None:
             codes, scores = self.model.predict([r["text"] for r in out])
             for rec, c, s in zip(out, codes, scores):
                 rec["codes"], rec["scores"] = c, s
                 rec["model_version"] = self.model.meta.get("trained_at", "")
         return out
-
-    def _interview_currencies(self, records: list[dict]) -> dict[str, str | None]:
-        """The currency each interview mostly speaks in ("80 тысяч" then means 80 000 of it)."""
-        money = next((ext for ext in self.extractors if hasattr(ext, "context_currency")), None)
-        if money is None:
-            return {}
-        texts: dict[str, list[str]] = {}
-        for rec in records:
-            texts.setdefault(interview_key(rec), []).append(rec["text"])
-        return {k: money.context_currency(v) for k, v in texts.items()}
 
     process = tag  # the engine's stage interface (nlp_toolkit.engine)
 

@@ -38,16 +38,20 @@ def _stage(factory: Callable[[], object]):
 def process_chunk(factory: Callable[[], object], chunk: Chunk, out_dir: Path) -> tuple[int, str | None, str | None]:
     """(records written, part path, error) for one chunk; never raises for bad input."""
     try:
-        records = list(read_chunk(chunk))
-        result = _stage(factory).process(records)
+        stage = _stage(factory)
+        result = stage.process(list(read_chunk(chunk)))
+        if hasattr(stage, "write_part"):  # a stage with its own output layout (e.g. the dataset's tables)
+            n, path = stage.write_part(result, out_dir, chunk.name)
+            return n, str(path), None
         return len(result), str(write_part(result, out_dir, chunk.name)), None
     except ToolkitError as exc:
-        return 0, None, str(exc)
+        msg = str(exc)
+        return 0, None, msg if str(chunk.shard) in msg else f"{chunk.shard}: {msg}"
     except UnicodeDecodeError:
         return 0, None, f"{chunk.shard}: not UTF-8 text"
 
 
-def run(factory: Callable[[], object], inputs: str | os.PathLike, out_dir: str | os.PathLike,
+def run(factory: Callable[[], object], inputs: str | os.PathLike | list[str | os.PathLike], out_dir: str | os.PathLike,
         engine: str = "local", processes: int = 0, chunk_size: int = 5000, scheduler: str | None = None,
         progress: bool = False) -> RunReport:
     """Process every chunk of `inputs` into `out_dir`/part-*.parquet; returns counts and failures."""
@@ -55,7 +59,8 @@ def run(factory: Callable[[], object], inputs: str | os.PathLike, out_dir: str |
     out_dir.mkdir(parents=True, exist_ok=True)
     for stale in out_dir.glob("part-*.parquet"):
         stale.unlink()
-    work = chunks(find_shards(inputs), chunk_size)
+    specs = inputs if isinstance(inputs, list) else [inputs]
+    work = chunks([shard for spec in specs for shard in find_shards(spec)], chunk_size)
     report = RunReport(input=sum(c.size for c in work))
     if engine == "local":
         results = _run_local(factory, work, out_dir, min(processes or os.cpu_count() or 1, len(work)), progress)
@@ -89,6 +94,7 @@ def _run_dask(factory, work: list[Chunk], out_dir: Path, workers: int, scheduler
         from dask.distributed import Client, LocalCluster
     except ImportError:
         raise ToolkitError("the dask engine needs dask[distributed]: pip install 'dask[distributed]'") from None
+    logging.getLogger("distributed").setLevel(logging.WARNING)  # no INFO chatter when the cluster shuts down
     if scheduler:
         client = Client(scheduler)
         cluster = None

@@ -40,23 +40,24 @@ class Chunk:
     shard: Path
     start: int
     size: int
+    number: int = 0  # position of the shard in the input, so equal file names in two folders never clash
 
     @property
     def name(self) -> str:
-        return f"{self.shard.stem}-{self.start:09d}"
+        return f"{self.number:05d}-{self.shard.stem}-{self.start:09d}"
 
 
 def chunks(shards: list[Path], size: int) -> list[Chunk]:
     """Cut shards into chunks by counting records (lines or Parquet rows) without parsing them."""
     out = []
-    for shard in shards:
+    for number, shard in enumerate(shards):
         if shard.suffix == ".parquet":
             import pyarrow.parquet as pq
             n = pq.ParquetFile(shard).metadata.num_rows
         else:
             with shard.open("rb") as fh:
                 n = sum(1 for line in fh if line.strip())
-        out.extend(Chunk(shard, s, min(size, n - s)) for s in range(0, n, size))
+        out.extend(Chunk(shard, s, min(size, n - s), number) for s in range(0, n, size))
     return out
 
 

@@ -506,11 +506,11 @@ class ActorExtractor:
             ents = sorted(ents + self._model_entities(text, norm, ents), key=lambda e: e["start"])
         return ents
 
-    def interview(self, texts: Iterable[str], lang: str | None = None) -> list[list[dict]]:
+    def interview(self, texts: list[str], langs: list[str | None] | None = None) -> list[list[dict]]:
         """Entities of the segments of one interview, in order, remembering actor names across them
         ("Жаныбек деген" in one answer, "Жаныбек" in the next)."""
         names: list[tuple[Keys, str, str]] = []
-        return [self(t, lang, names) for t in texts]
+        return [self(t, lang, names) for t, lang in zip(texts, langs or [None] * len(texts))]
 
     def _model_entities(self, text: str, norm: str, ents: list[dict]) -> list[dict]:
         """NER spans that overlap no rule span."""

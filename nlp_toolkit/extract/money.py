@@ -423,28 +423,43 @@ class MoneyExtractor:
         self.lex = load_lexicon(str(lexicon))
 
     def __call__(self, text: str, lang: str | None = None, default_currency: str | None = None) -> list[dict]:
+        return self._extract(text, lang, _check_currency(default_currency) or self.default_currency)[0]
+
+    def _extract(self, text: str, lang: str | None, default: str | None) -> tuple[list[dict], bool]:
+        """(entities, whether some amount was dropped only because no default currency was given)."""
         if not text or not text.strip():
-            return []
-        default = _check_currency(default_currency) or self.default_currency
+            return [], False
         norm = normalise(text)
         els = self._elements(norm)
-        amounts = self._amounts(els, lang)
-        amounts = self._currencies(els, amounts, default, lang)
+        amounts, wants_default = self._currencies(els, self._amounts(els, lang), default, lang)
         if not amounts:
-            return []
+            return [], wants_default
         self._roles(norm, els, amounts, lang)
         return [entity(text, a.start, a.end, "MONEY", low=_number(a.low), high=_number(a.high), currency=a.iso,
-                       role=a.role, currency_from=a.currency_from) for a in amounts]
+                       role=a.role, currency_from=a.currency_from) for a in amounts], wants_default
+
+    @staticmethod
+    def _usual(found: Iterable[list[dict]]) -> str | None:
+        counts: dict[str, int] = {}
+        for ents in found:
+            for e in ents:
+                if e["currency_from"] == "text":
+                    counts[e["currency"]] = counts.get(e["currency"], 0) + 1
+        return max(counts, key=lambda c: (counts[c], c)) if counts else None
 
     def context_currency(self, texts: Iterable[str], lang: str | None = None) -> str | None:
         """The currency most amounts in `texts` name (say, the other turns of one interview), to pass
         as `default_currency` where a turn says "80 тысяч" and names none; None if they name none."""
-        counts: dict[str, int] = {}
-        for text in texts:
-            for e in self(text, lang):
-                if e["currency_from"] == "text":
-                    counts[e["currency"]] = counts.get(e["currency"], 0) + 1
-        return max(counts, key=lambda c: (counts[c], c)) if counts else None
+        return self._usual(self(text, lang) for text in texts)
+
+    def interview(self, texts: list[str], langs: list[str | None] | None = None) -> list[list[dict]]:
+        """Entities of the segments of one interview, where an amount naming no currency takes the
+        interview's usual one (`context_currency`); each text is read once, twice only if it needs that."""
+        langs = langs or [None] * len(texts)
+        first = [self._extract(t, lang, self.default_currency) for t, lang in zip(texts, langs)]
+        usual = self._usual(ents for ents, _ in first) or self.default_currency
+        return [self._extract(t, lang, usual)[0] if wants and usual else ents
+                for t, lang, (ents, wants) in zip(texts, langs, first)]
 
     # --- elements -------------------------------------------------------------------------
 
@@ -724,11 +739,12 @@ class MoneyExtractor:
     # --- currencies from context ------------------------------------------------------------
 
     def _currencies(self, els: list[_El], amounts: list[_Amount], default: str | None,
-                    lang: str | None) -> list[_Amount]:
+                    lang: str | None) -> tuple[list[_Amount], bool]:
         """Give each amount its currency: its own, its list's, the nearest amount's, or the default.
 
         Amounts without one are dropped: bare numbers outside a list, numbers that count something
-        else ("10 тысяч человек"), and amounts whose currency nothing in the text or call gives.
+        else ("10 тысяч человек"), and amounts whose currency nothing in the text or call gives (then
+        the flag returned is True: a default currency would have kept them).
         """
         link: dict[int, int] = {}  # a bare list member -> the next member ("по 500 или 1000 тенге")
         for n in range(len(amounts) - 2, -1, -1):
@@ -753,6 +769,7 @@ class MoneyExtractor:
         # "2 млн подписчиков и 14 млн ...": the nearest quantity counts people, not money
         near_points = sorted(known + [(amounts[n].start, None) for n in counting])
         kept: dict[int, bool] = {}
+        wants_default = False
         for n in range(len(amounts) - 1, -1, -1):  # right to left: a list member's neighbour comes first
             a = amounts[n]
             if n in link and not a.iso:
@@ -764,8 +781,10 @@ class MoneyExtractor:
                     a.iso, a.currency_from = near[1], "context"
                 elif default:
                     a.iso, a.currency_from = default, "default"
+                else:
+                    wants_default = True
             kept[n] = a.iso is not None and (not a.strict or a.currency_from == "text")
-        return [a for n, a in enumerate(amounts) if kept[n]]
+        return [a for n, a in enumerate(amounts) if kept[n]], wants_default
 
     @staticmethod
     def _list_member(els: list[_El], a: _Amount, between: list[_El]) -> bool:
