@@ -1,7 +1,9 @@
-"""Dataset benchmark: build 100k coded segments (demo gold recombined), time it, size the db, and
+"""Dataset benchmark: build 100k coded segments (demo gold turns recombined), time it, size the db, and
 time 100 typical quote queries (p50/p95). Targets: build < 60 s, query p95 < 100 ms.
 
-    python benchmarks/dataset.py [N] [--out DIR]
+    python benchmarks/dataset.py [N] [--out DIR] [--engine local|dask] [--processes P]
+
+The build goes through the engine, as `nlp-toolkit dataset` does (coded JSONL in, chunked rows).
 """
 
 from __future__ import annotations
@@ -9,33 +11,18 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 from nlp_toolkit.codebook import ACTOR_LABELS, load_codebook
-from nlp_toolkit.dataset.build import build, merge
+from nlp_toolkit.dataset.build import build_from
 from nlp_toolkit.dataset.quotes import Filters, connect, search
-from nlp_toolkit.io import read_jsonl
+from nlp_toolkit.io import write_jsonl
 
-ROOT = Path(__file__).resolve().parent.parent
-META = ("respondent", "gender", "age", "home_region", "place", "date")
-
-
-def synthetic(n: int, seed: int = 0) -> list[dict]:
-    """Segments of the demo gold under the metadata of a random other interview, in interviews of 25."""
-    gold = [r for f in sorted((ROOT / "annotation" / "gold").glob("*.jsonl")) for r in read_jsonl(f)]
-    if not gold:
-        raise SystemExit("no demo gold in annotation/gold")
-    rng = random.Random(seed)
-    out = []
-    for i in range(n):
-        rec, meta = rng.choice(gold), rng.choice(gold)
-        year = rng.randint(2015, 2023)
-        out.append({**rec, **{k: meta.get(k) for k in META}, "date": f"{year}{str(meta.get('date', '2019-01-01'))[4:]}",
-                    "id": f"b{i // 25:05d}-s{i % 25:03d}", "interview_id": f"b{i // 25:05d}", "turn": i % 25,
-                    "_line": None})
-    return out
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synthetic import records  # noqa: E402
 
 
 def queries(rng: random.Random, k: int = 100) -> list[Filters]:
@@ -67,14 +54,17 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("n", type=int, nargs="?", default=100_000)
     ap.add_argument("--out", type=Path)
+    ap.add_argument("--engine", default="local")
+    ap.add_argument("--processes", type=int, default=0)
     args = ap.parse_args()
-    recs = synthetic(args.n)
-    out = args.out or Path(tempfile.mkdtemp(prefix="dataset-bench-"))
+    work = Path(tempfile.mkdtemp(prefix="dataset-bench-"))
+    write_jsonl(work / "coded.jsonl", records(args.n, coded=True))
+    out = args.out or work / "coded"
     t0 = time.perf_counter()
-    counts = build(merge(recs), out)
+    counts = build_from([work / "coded.jsonl"], out, engine=args.engine, processes=args.processes)
     build_s = time.perf_counter() - t0
     size = (out / "coded.db").stat().st_size / 2**20
-    parquet = sum(p.stat().st_size for p in out.glob("*.parquet")) / 2**20
+    parquet = sum(p.stat().st_size for p in out.rglob("*.parquet") if p.is_file()) / 2**20
     con = connect(out)
     times, hits = [], []
     for f in queries(random.Random(1)):

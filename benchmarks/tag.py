@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/tag.py [--sizes 1000 10000 100000 1000000] [--configs local1 local2 dask]
 
 Each run is a separate `nlp-toolkit tag` process writing partitioned Parquet; peak RSS is the largest
-resident set of any process of the run (the CLI or one of its workers). Prints a table.
+resident set of any process of the run (the CLI or one of its workers). Prints a table: time per
+segment (us/seg) shows how cost grows with size, `x local1` the speed-up over one process.
 """
 
 from __future__ import annotations
@@ -48,16 +49,19 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--configs", nargs="+", default=list(CONFIGS))
     a = ap.parse_args()
-    print(f"{'segments':>9} {'config':>7} {'seconds':>8} {'seg/s':>8} {'peak RSS MiB':>13}")
+    print(f"{'segments':>9} {'config':>7} {'seconds':>8} {'seg/s':>8} {'us/seg':>7} {'x local1':>8} {'peak RSS MiB':>13}")
     for n in a.sizes:
         with tempfile.TemporaryDirectory() as tmp:
             shards = Path(tmp) / "in"
             generate(n, shards, shard_size=50_000)
+            base = None
             for cfg in a.configs:
                 out = Path(tmp) / cfg / "out"
                 out.parent.mkdir()
                 dt, rss = run_one(shards, out, CONFIGS[cfg])
-                print(f"{n:>9} {cfg:>7} {dt:>8.1f} {n / dt:>8.0f} {rss:>13.0f}", flush=True)
+                base = base or (dt if cfg == "local1" else None)
+                speedup = f"{base / dt:8.2f}" if base else f"{'-':>8}"
+                print(f"{n:>9} {cfg:>7} {dt:>8.1f} {n / dt:>8.0f} {dt / n * 1e6:>7.0f} {speedup} {rss:>13.0f}", flush=True)
                 shutil.rmtree(out.parent)
 
 

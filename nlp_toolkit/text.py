@@ -7,6 +7,7 @@ normalised copy while reporting offsets into the original.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -28,11 +29,21 @@ def _fix_lookalikes(match: re.Match) -> str:
 
 
 def normalise(text: str) -> str:
-    """Same-length copy: exotic spaces -> ' ', dashes -> '-', ё -> е, Latin look-alikes in Cyrillic words -> Cyrillic."""
+    """Same-length copy: exotic spaces -> ' ', dashes -> '-', ё -> е, Latin look-alikes in Cyrillic words -> Cyrillic.
+
+    Every extractor and the classifier normalise the same segments of an interview in turn, so
+    segments of ordinary length are remembered (a few hundred of them)."""
+    return _normalise_cached(text) if len(text) <= 4096 else _normalise(text)
+
+
+def _normalise(text: str) -> str:
     out = text.translate(_SPACES).translate(_DASHES).replace("ё", "е").replace("Ё", "Е")
     out = WORD_RE.sub(_fix_lookalikes, out)
     assert len(out) == len(text)
     return out
+
+
+_normalise_cached = functools.lru_cache(maxsize=512)(_normalise)
 
 
 def words(text: str) -> Iterator[tuple[int, int, str]]:

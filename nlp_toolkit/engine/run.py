@@ -52,7 +52,7 @@ def process_chunk(factory: Callable[[], object], chunk: Chunk, out_dir: Path) ->
 
 
 def run(factory: Callable[[], object], inputs: str | os.PathLike | list[str | os.PathLike], out_dir: str | os.PathLike,
-        engine: str = "local", processes: int = 0, chunk_size: int = 5000, scheduler: str | None = None,
+        engine: str = "local", processes: int = 0, chunk_size: int | None = None, scheduler: str | None = None,
         progress: bool = False) -> RunReport:
     """Process every chunk of `inputs` into `out_dir`/part-*.parquet; returns counts and failures."""
     out_dir = Path(out_dir)

@@ -47,18 +47,27 @@ class Chunk:
         return f"{self.number:05d}-{self.shard.stem}-{self.start:09d}"
 
 
-def chunks(shards: list[Path], size: int) -> list[Chunk]:
-    """Cut shards into chunks by counting records (lines or Parquet rows) without parsing them."""
-    out = []
-    for number, shard in enumerate(shards):
-        if shard.suffix == ".parquet":
-            import pyarrow.parquet as pq
-            n = pq.ParquetFile(shard).metadata.num_rows
-        else:
-            with shard.open("rb") as fh:
-                n = sum(1 for line in fh if line.strip())
-        out.extend(Chunk(shard, s, min(size, n - s), number) for s in range(0, n, size))
-    return out
+def count_records(shard: Path) -> int:
+    """Records in a shard (non-blank lines or Parquet rows), counted without parsing them."""
+    if shard.suffix == ".parquet":
+        import pyarrow.parquet as pq
+        return pq.ParquetFile(shard).metadata.num_rows
+    with shard.open("rb") as fh:
+        return sum(1 for line in fh if line.strip())
+
+
+def chunk_size_for(total: int) -> int:
+    """About eight chunks, so two to four workers stay busy, within 500..5000 records; it depends on
+    the input only, so every engine and worker count cuts the input the same way (same output)."""
+    return min(5000, max(500, -(-total // 8)))
+
+
+def chunks(shards: list[Path], size: int | None = None) -> list[Chunk]:
+    """Cut shards into chunks of `size` records (default: `chunk_size_for` the whole input)."""
+    counts = [count_records(shard) for shard in shards]
+    size = size or chunk_size_for(sum(counts))
+    return [Chunk(shard, s, min(size, n - s), number)
+            for number, (shard, n) in enumerate(zip(shards, counts)) for s in range(0, n, size)]
 
 
 def read_chunk(chunk: Chunk) -> Iterator[dict]:
