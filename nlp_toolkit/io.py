@@ -71,3 +71,15 @@ def write_jsonl(path: str | os.PathLike, records: Iterable[dict]) -> int:
             fh.write(dumps(rec) + "\n")
             n += 1
     return n
+
+
+def read_yaml(path: str | os.PathLike, what: str) -> dict:
+    """A YAML data file (lexicon, cues, ...) as a mapping; one clear error naming the file otherwise."""
+    import yaml
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ToolkitError(f"{path}: cannot read the {what} ({exc})") from None
+    if not isinstance(raw, dict):
+        raise ToolkitError(f"{path}: the {what} must be a YAML mapping, not {type(raw).__name__}")
+    return raw

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import yaml
@@ -41,6 +40,20 @@ def test_jsonl_errors_name_file_and_line(tmp_path):
     p.write_text('{"id": "a", "text": "x"}\n\n{"id": "b", "text": \n', encoding="utf-8")
     with pytest.raises(ToolkitError, match=r"s.jsonl:3: not valid JSON"):
         list(read_jsonl(p))
+
+
+def test_broken_data_files_name_the_file(tmp_path):
+    from nlp_toolkit.classify.rules import CueClassifier
+    from nlp_toolkit.extract.actors import load_lexicon as actor_lexicon
+    from nlp_toolkit.extract.money import load_lexicon as money_lexicon
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("labels: [unclosed\n", encoding="utf-8")
+    for load in (money_lexicon, actor_lexicon):
+        with pytest.raises(ToolkitError, match=r"bad\.yaml: cannot read the (money|actor) lexicon"):
+            load(str(bad))
+    bad.write_text("- a list\n- not a mapping\n", encoding="utf-8")
+    with pytest.raises(ToolkitError, match=r"bad\.yaml: the cue list must be a YAML mapping"):
+        CueClassifier(cues_path=str(bad))
 
 
 def test_write_jsonl_is_atomic(tmp_path):

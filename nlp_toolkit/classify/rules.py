@@ -6,9 +6,9 @@ import functools
 import re
 from pathlib import Path
 
-import yaml
 
 from ..codebook import Codebook, load_codebook
+from ..io import read_yaml
 from ..kyrgyz import matches_stem
 from ..text import fold, normalise, words
 from .features import lemma_tokens, word_lemma
@@ -21,7 +21,7 @@ MAX_GAP = 2  # extra words allowed inside the window of a multi-word cue (in any
 def _load_cues(path: str, codebook_path: str) -> dict[str, list[tuple[str, ...]]]:
     """code -> cues; Russian cue words become lemmas, Kyrgyz ones stay stems or `prefix*` patterns."""
     cb = load_codebook(codebook_path)
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    raw = read_yaml(path, "cue list")
     for code in raw:
         cb.check_code(code, path)
     cues: dict[str, list[tuple[str, ...]]] = {}
@@ -35,7 +35,7 @@ def _load_cues(path: str, codebook_path: str) -> dict[str, list[tuple[str, ...]]
 
 @functools.lru_cache(maxsize=4)
 def _load_patterns(path: str) -> dict[str, list[re.Pattern]]:
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    raw = read_yaml(path, "cue list")
     return {code: [re.compile(p, re.IGNORECASE) for p in spec.get("regex", [])]
             for code, spec in raw.items() if spec.get("regex")}
 

@@ -30,10 +30,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-import yaml
 from razdel import sentenize
 
 from ..errors import ToolkitError
+from ..io import read_yaml
 from ..kyrgyz import SUFFIX_CHAIN, StemIndex, is_suffix_chain
 from ..morph import analyzer, is_known, lemmas
 from ..text import fold, normalise, words
@@ -116,7 +116,7 @@ def _flat(value) -> list[str]:
 @functools.lru_cache(maxsize=4)
 def load_lexicon(path: str | Path = DATA) -> Lexicon:
     """Read the lexicons once; a word in two word lists is an authoring error (its evidence would be ambiguous)."""
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    raw = read_yaml(path, "language-ID lexicon")
     names = ("kyrgyz", "turkic", "kazakh", "russian", "shared", "loanwords")
     lists = {k: frozenset(_flat(raw.get(k, []))) for k in names}
     seen: dict[str, str] = {}

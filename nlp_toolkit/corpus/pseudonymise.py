@@ -16,10 +16,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 
 from ..errors import ToolkitError
-from ..io import atomic_write
+from ..io import atomic_write, read_yaml
 from ..kyrgyz import is_suffix_chain
 from ..morph import analyzer
 from ..text import fold, words
@@ -33,7 +32,7 @@ _VOWELS = set("аеёиоуыэюяөү")
 
 @functools.lru_cache(maxsize=1)
 def name_lexicon() -> dict:
-    raw = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    raw = read_yaml(DATA, "name lexicon")
     gender = {fold(n): "male" for n in raw["male"]} | {fold(n): "female" for n in raw["female"]}
     return {"gender": gender, "male": raw["pseudonyms_male"], "female": raw["pseudonyms_female"],
             "surnames": raw["pseudonym_surnames"]}

@@ -20,9 +20,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 
 from ..codebook import load_codebook
+from ..io import read_yaml
 from ..errors import ToolkitError
 from ..kyrgyz import is_genitive, is_spatial, matches_stem, split_suffix, stem_forms
 from ..morph import analyzer, is_known, lemma, lemmas
@@ -138,10 +138,7 @@ class _Loader:
 @functools.lru_cache(maxsize=4)
 def load_lexicon(path: str = str(LEXICON)) -> Lexicon:
     """Read actors.yaml (plus the codebook's actor cues) once per path."""
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ToolkitError(f"{path}: cannot read the actor lexicon ({exc})") from None
+    raw = read_yaml(path, "actor lexicon")
     cb = load_codebook()
     load = _Loader(path)
     plain: dict[tuple[str, ...], str] = {}

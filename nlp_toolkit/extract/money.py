@@ -22,10 +22,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import yaml
-
 from ..codebook import CURRENCIES, load_codebook
 from ..errors import ToolkitError
+from ..io import read_yaml
 from ..kyrgyz import StemIndex
 from ..morph import analyzer, lemma, lemmas
 from ..registry import extractors
@@ -150,10 +149,7 @@ def _all_forms(lemmas_: Iterable[str]) -> set[str]:
 @functools.lru_cache(maxsize=4)
 def load_lexicon(path: str = str(LEXICON)) -> Lexicon:
     """Read money.yaml once per path; Russian forms are generated with pymorphy3 here, not per call."""
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ToolkitError(f"{path}: cannot read the money lexicon ({exc})") from None
+    raw = read_yaml(path, "money lexicon")
     try:
         return _build(raw, path)
     except (KeyError, TypeError, ValueError, InvalidOperation) as exc:
