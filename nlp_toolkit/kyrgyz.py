@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from .text import fold
 
-_V = "аыоуеиөүэюяё"
+VOWELS = _V = "аыоуеиөүэюяё"
 _PLURAL = r"(?:лар|лер|лор|лөр|дар|дер|дор|дөр|тар|тер|тор|төр)"
 # After a consonant (кожоюн-убуз) and after a vowel (ортомчу-буз, ортомчу-ңуз).
 _POSSESSIVE = (r"(?:ыбыз|ибиз|убуз|үбүз|ыңыз|иңиз|уңуз|үңүз|ыңар|иңер|уңар|үңөр|быз|биз|буз|бүз|ңыз|ңиз|ңуз|ңүз"
@@ -30,6 +30,45 @@ SUFFIX_CHAIN = re.compile(rf"(?:{_PLURAL})?(?:{_POSSESSIVE})?(?:{_CASE})?{_AFTER
 
 # Final consonants that voice before a vowel-initial suffix (китеп -> китеби, кожоюн stays).
 _VOICING = {"к": "г", "п": "б", "т": "д"}
+
+
+# Vowel harmony: a suffix vowel keeps its height (low а/е/о/ө, high ы/и/у/ү) and takes the
+# backness and rounding of the vowel before it (Бишкек-тен, Ош-ко, Алтынбек-тин, Гүлзат-тын).
+_LOW = {**dict.fromkeys("аыуяю", "а"), **dict.fromkeys("оё", "о"), **dict.fromkeys("еиэ", "е"), **dict.fromkeys("өү", "ө")}
+_HIGH = {**dict.fromkeys("аыя", "ы"), **dict.fromkeys("оуёю", "у"), **dict.fromkeys("еиэ", "и"), **dict.fromkeys("өү", "ү")}
+_VOICELESS = set("кпстфхцчшщ")
+
+
+def _first_consonant(stem_end: str, suffix: str) -> str:
+    """The alternating first consonant of a case or plural suffix after a stem ending in `stem_end`:
+    genitive/accusative н/д/т, locative/ablative д/т, dative г/к, plural л/д/т."""
+    c, rest = suffix[0], suffix[1:]
+    vowel_end, voiceless = stem_end in _V, stem_end in _VOICELESS
+    if c in "ндт" and rest[:1] in ("ы", "и", "у", "ү"):
+        return "н" if vowel_end else "т" if voiceless else "д"
+    if c in "лдт" and rest[:1] in _LOW and rest[1:2] == "р":
+        return "л" if vowel_end or stem_end in "йр" else "т" if voiceless else "д"
+    if c in "дт" and rest[:1] in _LOW:
+        return "т" if voiceless else "д"
+    if c in "гк" and rest[:1] in _LOW:
+        return "к" if voiceless else "г"
+    return c
+
+
+def harmonise(stem: str, suffix: str) -> str:
+    """`suffix` (taken from another word) fitted to `stem` by vowel harmony and consonant
+    assimilation: harmonise("Алтынбек", "дын") -> "тин", harmonise("Айгүл", "га") -> "гө"."""
+    if not suffix or not stem:
+        return suffix
+    low = stem.lower()
+    out = [_first_consonant(low[-1], suffix.lower())] if suffix[0].lower() not in _V else []
+    prev = next((ch for ch in reversed(low) if ch in _V), "а")
+    for ch in suffix.lower()[len(out):]:
+        if ch in _LOW.values() or ch in _HIGH.values():
+            ch = (_LOW if ch in "аеоө" else _HIGH)[prev]
+            prev = ch
+        out.append(ch)
+    return "".join(out)
 
 
 @functools.lru_cache(maxsize=100_000)

@@ -61,3 +61,20 @@ def test_leaks_reports_a_surviving_name():
     assert p.leaks("Тут был Бакыт.", "i7") == ["бакыт"]
     assert p.leaks(p("Тут был Бакыт.", "i7", "ru"), "i7") == []
     assert all(fold(real) != fold(pseudo) for real, pseudo in p.key.mapping["i7"].items())
+
+
+def test_kyrgyz_suffixes_follow_the_pseudonym_by_harmony():
+    p = Pseudonymiser()
+    p.register("i9", "Нурлан", pseudonym="Алтынбек")
+    p.register("i9", "Айгүл", pseudonym="Чынара")
+    out = p("Нурландын паспортун алышты. Айгүлгө айттым, Нурланга акча бердим.", "i9", "ky")
+    assert out == "Алтынбектин паспортун алышты. Чынарага айттым, Алтынбекке акча бердим."
+    assert p("Нурлана сказали.", "i9", "ru") == "Алтынбека сказали."  # Russian endings stay as they are
+
+
+def test_harmonise_kyrgyz_suffixes():
+    from nlp_toolkit.kyrgyz import harmonise
+    pairs = {("Ош", "да"): "то", ("Бишкек", "дан"): "тен", ("Өмүр", "нын"): "дүн", ("Москва", "дын"): "нын",
+             ("Жоомарт", "га"): "ка", ("Болот", "го"): "ко", ("Айгүл", "га"): "гө", ("Мээрим", "лар"): "дер",
+             ("Бала", "дар"): "лар", ("Кубат", "дагы"): "тагы", ("Улан", "ды"): "ды", ("Үмүт", "ду"): "тү"}
+    assert {k: harmonise(*k) for k in pairs} == pairs

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..errors import ToolkitError
 from ..io import atomic_write, read_yaml
-from ..kyrgyz import is_suffix_chain
+from ..kyrgyz import VOWELS, harmonise, is_suffix_chain
 from ..morph import analyzer
 from ..text import fold, words
 
@@ -76,13 +76,18 @@ def _base_name(token: str, known: set[str]) -> str | None:
 
 
 def _transfer_ending(token: str, base: str, pseudonym: str) -> str:
-    """Give `pseudonym` the case ending `token` has relative to `base` (Гульнары: Гульнара -> Айнуры)."""
+    """Give `pseudonym` the case ending `token` has relative to `base` (Гульнары: Гульнара -> Айнуры).
+
+    A Kyrgyz suffix is re-harmonised to the pseudonym: kept as it was, it would be ungrammatical and
+    would hint at the sounds of the real name."""
     t = fold(token)
     k = 0
     while k < min(len(t), len(base)) and t[k] == base[k]:
         k += 1
     dropped, tail = len(base) - k, token[k:]
     stem = pseudonym[: len(pseudonym) - dropped] if dropped else pseudonym
+    if not dropped and tail[:1].isalpha() and fold(tail[0]) not in VOWELS and is_suffix_chain(fold(tail)):
+        tail = harmonise(pseudonym, tail)  # Kyrgyz suffixes follow the new name (Нурлан-дын -> Алтынбек-тин)
     out = stem + tail
     return out.upper() if token.isupper() and len(token) > 1 else out
 
