@@ -14,24 +14,16 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _common import EVAL, EXTERNAL, GOLD_SOURCES, shared_module
+from nlp_toolkit.extract.actors import ACTOR_LABELS, ActorExtractor, marked_records, train_actor_ner
+from nlp_toolkit.io import read_jsonl
+from nlp_toolkit.text import normalise
 
-from nlp_toolkit.extract.actors import ACTOR_LABELS, ActorExtractor, marked_records, train_actor_ner  # noqa: E402
-from nlp_toolkit.io import read_jsonl  # noqa: E402
-from nlp_toolkit.text import normalise  # noqa: E402
-
-SHARED = ROOT.parent / "shared"
-EVAL = SHARED / "eval"
-EXTERNAL = EVAL / "external"
-GOLD_SOURCES = ROOT / "annotation" / "gold" / "source"
 
 
 def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
@@ -154,19 +146,12 @@ def section_demo(files: list[list[dict]], folds: int, epochs: int, use_model: bo
     show("   CV: NER alone", score(recs, cv_model))
 
 
-def _load_external_readers():
-    spec = importlib.util.spec_from_file_location("check_external", EXTERNAL / "check_external.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 def _inside(e: dict, spans: list[tuple[int, int]]) -> bool:
     return any(s < e["end"] and e["start"] < t for s, t in spans)
 
 
 def section_external(rules: ActorExtractor) -> None:
-    ext = _load_external_readers()
+    ext = shared_module("check_external")
     print("\n3. actor cues on public news corpora (rules only)")
     prof_total, prof_hit, found_in, found_org, found_out = 0, Counter(), Counter(), Counter(), Counter()
     t0, n_docs = time.perf_counter(), 0

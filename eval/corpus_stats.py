@@ -5,14 +5,12 @@
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _common import ROOT
 
-from nlp_toolkit.io import read_jsonl  # noqa: E402
+from nlp_toolkit.io import read_jsonl
 
 
 def main() -> None:

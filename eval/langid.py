@@ -24,18 +24,15 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _common import EVAL, GOLD_SOURCES, ROOT  # noqa: E402
+
 sys.path = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "eval"]  # `import langid` is the package
-sys.path.insert(0, str(ROOT))
 
 from nlp_toolkit.corpus.langid import LANGS, LanguageIdentifier  # noqa: E402
 from nlp_toolkit.errors import ToolkitError  # noqa: E402
 from nlp_toolkit.io import read_jsonl  # noqa: E402
 
-SHARED = ROOT.parent / "shared"
-EVAL = SHARED / "eval"
 UD = EVAL / "external" / "langid" / "ud_sentences.tsv"
-GOLD_SOURCES = ROOT / "annotation" / "gold" / "source"
 BUCKETS = ((0, 20), (20, 50), (50, 100), (100, 200), (200, 10**9))
 EXPECTED = {"ru": "ru", "ky": "ky", "kk": "other", "mixed": "mixed"}
 

@@ -18,32 +18,16 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import re
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _common import EVAL, EXTERNAL, GOLD_SOURCES, shared_module
+from nlp_toolkit.extract.actors import marked_records
+from nlp_toolkit.extract.money import MULT, NW, MoneyExtractor, load_lexicon
+from nlp_toolkit.io import read_jsonl
+from nlp_toolkit.text import fold
 
-from nlp_toolkit.extract.actors import marked_records  # noqa: E402
-from nlp_toolkit.extract.money import MULT, NW, MoneyExtractor, load_lexicon  # noqa: E402
-from nlp_toolkit.io import read_jsonl  # noqa: E402
-from nlp_toolkit.text import fold  # noqa: E402
-
-SHARED = ROOT.parent / "shared"
-EVAL = SHARED / "eval"
-EXTERNAL = EVAL / "external"
-GOLD_SOURCES = ROOT / "annotation" / "gold" / "source"
 KNOWN_CURRENCY = re.compile(r"тенге|теңге|тг|₸|сом|доллар|\$|бакс|рубл|руб|₽|сум", re.I)
-
-
-def _module(path: Path, name: str):
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def _money_only(recs: list[dict]) -> dict[str, dict]:
@@ -59,7 +43,7 @@ def predict(ext: MoneyExtractor, recs: list[dict], default: str | None = None) -
 
 
 def report(title: str, gold_recs: list[dict], pred: dict[str, dict], errors: bool) -> None:
-    scorer = _module(SHARED / "tools" / "score.py", "score")
+    scorer = shared_module("score")
     gold = _money_only(gold_recs)
     res = scorer.score(gold, pred)
     m = res["entities"]["per_label"].get("MONEY", {"p": 0, "r": 0, "f1": 0, "overlap_f1": 0, "support": 0})
@@ -123,7 +107,7 @@ def _has_number(span: str, number_words: set[str]) -> bool:
 
 
 def section_nerel(ext: MoneyExtractor, errors: bool) -> None:
-    brat = _module(EXTERNAL / "check_external.py", "check_external")
+    brat = shared_module("check_external")
     lex = load_lexicon()
     number_words = {w for w, d in lex.words.items() if d[0] in (NW, MULT)}
     counts = {"all": [0, 0, 0], "known": [0, 0, 0]}  # spans, exact hits, overlap hits

@@ -16,38 +16,22 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import sys
 import time
 from collections import Counter
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _common import EVAL, EXTERNAL, GOLD_SOURCES, shared_module
+from nlp_toolkit.extract.actors import marked_records
+from nlp_toolkit.extract.places import PlaceExtractor, natasha_locations
+from nlp_toolkit.io import read_jsonl
+from nlp_toolkit.morph import nominative
+from nlp_toolkit.text import normalise
 
-from nlp_toolkit.extract.actors import marked_records  # noqa: E402
-from nlp_toolkit.extract.places import PlaceExtractor, natasha_locations  # noqa: E402
-from nlp_toolkit.io import read_jsonl  # noqa: E402
-from nlp_toolkit.morph import nominative  # noqa: E402
-from nlp_toolkit.text import normalise  # noqa: E402
-
-SHARED = ROOT.parent / "shared"
-EVAL = SHARED / "eval"
-EXTERNAL = EVAL / "external"
-GOLD_SOURCES = ROOT / "annotation" / "gold" / "source"
 NEREL_LABELS = ("CITY", "COUNTRY", "STATE_OR_PROVINCE", "DISTRICT")
 NEREL_ANY_PLACE = NEREL_LABELS + ("LOCATION", "FACILITY", "ORGANIZATION", "NATIONALITY")
 FACTRU_TYPES = ("Location", "LocOrg")
 
 
-def _module(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-SCORER = _module("score", SHARED / "tools" / "score.py")
+SCORER = shared_module("score")
 
 
 def loc_only(recs: list[dict], pred: dict[str, list[dict]] | None = None) -> dict[str, dict]:
@@ -186,7 +170,7 @@ def recall_on(title: str, docs: list[tuple[str, list[tuple[int, int]], list[tupl
 
 
 def section_external(rules: PlaceExtractor) -> None:
-    ext = _module("check_external", EXTERNAL / "check_external.py")
+    ext = shared_module("check_external")
     print("\n3. public news corpora (rules only)")
     nerel = []
     for split in ("dev", "test"):

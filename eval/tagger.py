@@ -13,26 +13,13 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
-import sys
 import tempfile
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-sys.path.insert(0, str(ROOT))
-
-from nlp_toolkit.classify.train import train  # noqa: E402
-from nlp_toolkit.io import read_jsonl  # noqa: E402
-from nlp_toolkit.pipeline import Tagger  # noqa: E402
-
-
-def scorer():
-    spec = importlib.util.spec_from_file_location("score", SHARED / "tools" / "score.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+from _common import EVAL, ROOT, shared_module
+from nlp_toolkit.classify.train import train
+from nlp_toolkit.io import read_jsonl
+from nlp_toolkit.pipeline import Tagger
 
 
 def show(title: str, res: dict) -> None:
@@ -50,10 +37,10 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default=None)
     args = ap.parse_args()
-    score = scorer()
-    gold_path = SHARED / "eval" / "report_dev_gold.jsonl"
+    score = shared_module("score")
+    gold_path = EVAL / "report_dev_gold.jsonl"
     gold = {r["id"]: r for r in read_jsonl(gold_path)}
-    inputs = list(read_jsonl(SHARED / "eval" / "report_dev_input.jsonl"))
+    inputs = list(read_jsonl(EVAL / "report_dev_input.jsonl"))
     tagger = Tagger(args.model)
     pred = {r["id"]: r for r in tagger.tag(inputs)}
     show("real report pages, default model", score.score(gold, pred))
