@@ -9,6 +9,9 @@
 2. Demo gold (annotation/gold/source/*.md, whatever files parse): the same figures; 2b with each
    interview's usual currency (MoneyExtractor.context_currency) as the default, as a tagger that
    sees whole interviews can do ("80 тысяч" in a turn that names no currency).
+   2c: roles as the tagger gives them (MoneyExtractor.interview): gold role x predicted role per
+   language on exactly matched spans, with role accuracy apart for the interviews the role cues were
+   tuned on and for the held-out ones (HELD_OUT: nobody read their misses while writing the cues).
 3. NEREL v1.1 dev+test (Russian news, nobody here wrote it): recall of gold MONEY spans that hold
    a digit or a number word, exact and overlapping, overall and for the currencies the codebook
    records (KZT, KGS, USD, RUB, UZS); the rest (euros, yuan, pounds) the extractor leaves out.
@@ -20,13 +23,16 @@ from __future__ import annotations
 import argparse
 import re
 import time
+from collections import Counter
 
 from _common import EVAL, EXTERNAL, GOLD_SOURCES, shared_module
+from nlp_toolkit.codebook import load_codebook
 from nlp_toolkit.extract.actors import marked_records
 from nlp_toolkit.extract.money import MULT, NW, MoneyExtractor, load_lexicon
 from nlp_toolkit.io import read_jsonl
 from nlp_toolkit.text import fold
 
+HELD_OUT = frozenset({"ky07", "ky08", "ru11", "ru12", "mx04"})
 KNOWN_CURRENCY = re.compile(r"тенге|теңге|тг|₸|сом|доллар|\$|бакс|рубл|руб|₽|сум", re.I)
 
 
@@ -100,6 +106,36 @@ def section_demo(ext: MoneyExtractor, errors: bool) -> None:
     for rs in interviews:
         pred.update(predict(ext, rs, ext.context_currency(r["text"] for r in rs))[0])
     report("2b. the same, amounts naming no currency given their interview's usual currency", recs, pred, errors)
+    section_roles(ext, interviews)
+
+
+def section_roles(ext: MoneyExtractor, interviews: list[list[dict]]) -> None:
+    roles = list(load_codebook().money_roles)
+    confusion: dict[str, Counter] = {}
+    right: Counter = Counter()
+    seen: Counter = Counter()
+    for rs in interviews:
+        part = "held-out" if rs[0]["id"].split("-")[0] in HELD_OUT else "tuned"
+        for rec, found in zip(rs, ext.interview([r["text"] for r in rs], [r.get("lang") for r in rs])):
+            by_span = {(e["start"], e["end"]): e["role"] for e in found}
+            for g in rec["entities"]:
+                pred = by_span.get((g["start"], g["end"])) if g["label"] == "MONEY" else None
+                if pred is None:
+                    continue
+                confusion.setdefault(rec["lang"], Counter())[g["role"], pred] += 1
+                for key in ((part, rec["lang"]), (part, "all")):
+                    seen[key] += 1
+                    right[key] += pred == g["role"]
+    print("\n2c. roles as the tagger gives them (interview's usual currency), exactly matched spans")
+    for part in ("tuned", "held-out"):
+        print(f"  {part:9s} role accuracy " + ", ".join(
+            f"{lang} {right[part, lang] / seen[part, lang]:.3f} ({seen[part, lang]})"
+            for lang in ("all", "ru", "ky", "mixed") if seen[part, lang]))
+    for lang, counts in sorted(confusion.items()):
+        print(f"  {lang}: gold (rows) x predicted (columns), all interviews")
+        print("    " + " " * 6 + "".join(f"{r:>7s}" for r in roles))
+        for g in roles:
+            print(f"    {g:6s}" + "".join(f"{counts[g, p]:7d}" for p in roles))
 
 
 def _has_number(span: str, number_words: set[str]) -> bool:

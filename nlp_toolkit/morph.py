@@ -14,17 +14,32 @@ def analyzer() -> pymorphy3.MorphAnalyzer:
     return pymorphy3.MorphAnalyzer()
 
 
+def parse(word: str) -> list:
+    """pymorphy3's parses of `word`; none for characters its Latin-word analysis cannot name
+    (some rare CJK/Tangut code points raise ValueError inside the library)."""
+    try:
+        return analyzer().parse(word)
+    except ValueError:
+        return []
+
+
+def best(word: str):
+    """pymorphy3's most probable parse of `word`, or None (see `parse`)."""
+    return next(iter(parse(word)), None)
+
+
 @functools.lru_cache(maxsize=200_000)
 def lemmas(word: str) -> frozenset[str]:
     """All normal forms pymorphy3 proposes for `word` (lower-case), so ambiguous forms still match."""
     w = fold(word)
-    return frozenset(p.normal_form.replace("ё", "е") for p in analyzer().parse(w)) | {w}
+    return frozenset(p.normal_form.replace("ё", "е") for p in parse(w)) | {w}
 
 
 @functools.lru_cache(maxsize=200_000)
 def lemma(word: str) -> str:
     """The most probable normal form of `word`."""
-    return analyzer().parse(fold(word))[0].normal_form.replace("ё", "е")
+    w = fold(word)
+    return next((p.normal_form.replace("ё", "е") for p in parse(w)), w)
 
 
 def nominative(phrase: str) -> str:
@@ -35,7 +50,9 @@ def nominative(phrase: str) -> str:
     'рынке Дордой') is kept as written. Capitalisation of each word is preserved.
     """
     tokens = phrase.split()
-    parses = [analyzer().parse(t)[0] for t in tokens]
+    if not all(parse(t) for t in tokens):
+        return phrase
+    parses = [parse(t)[0] for t in tokens]
     head_i = next((i for i, p in enumerate(parses) if "NOUN" in p.tag), len(tokens) - 1)
     head = parses[head_i]
     number = "plur" if "plur" in head.tag else "sing"

@@ -256,6 +256,59 @@ def test_kyrgyz_roles_from_phrases(ext, text, expected):
     assert [e["role"] for e in ext(text, "ky")] == [expected]
 
 
+# Who pays and what for: one sentence per role and construction, in both languages.
+@pytest.mark.parametrize("text, lang, expected", [
+    # bribe: police and border guards, a deal instead of papers, no receipt
+    ("Капитан сказал: или решаем здесь, 30 тысяч тенге.", "ru", "bribe"),
+    ("Взяли с нас 10 тысяч тенге без квитанции.", "ru", "bribe"),
+    ("Полицейский проверил паспорт и взял 3000 тенге.", "ru", "bribe"),
+    ("Грозили депортацией, пришлось отдать 40 тысяч рублей.", "ru", "bribe"),
+    ("Чек арачыларга эки миң сом бердик.", "ky", "bribe"),
+    ("Квитанция жок, 10 миң теңге алышты.", "ky", "bribe"),
+    ("Менттер токтотуп, документти текшерип, миң рубль алышты.", "ky", "bribe"),
+    # fee: papers, transport, intermediaries; the dative of a paper is "for it"
+    ("Я отдал 8 тысяч тенге за оформление патента.", "ru", "fee"),
+    ("Автобуска өзүм төлөдүм, жети миң сом.", "ky", "fee"),
+    ("Жаңы паспортко 4 миң сом төлөдүм.", "ky", "fee"),
+    # wage: promised, left unpaid, deducted, owed to the worker
+    ("Работодатель обещал, что каждый получит по 300 тысяч тенге.", "ru", "wage"),
+    ("Почти 60 тысяч тенге там осталось, хозяин так и не отдал.", "ru", "wage"),
+    ("Күнүнө 3 миң теңге берем деди.", "ky", "wage"),
+    ("Калганын, 15 миң теңгени, тамакка кармадым деди.", "ky", "wage"),
+    ("Хозяин мага дагы 80 миң теңге карыз.", "ky", "wage"),
+    ("Эки ай иштедик, ар бирибизге 200 миң теңге карыз болуп калды.", "ky", "wage"),
+    ("Ай сайын 120 миң теңге, тамак бекер деди.", "ky", "wage"),
+    # fine
+    ("Паспорт жоготкон үчүн 1000 сом айып төлөдүм.", "ky", "fine"),
+    # debt: the worker owes; how the debt came about does not change that
+    ("Вы мне должны 50 тысяч тенге за еду и дорогу.", "ru", "debt"),
+    ("Ар бирибиз ага 50 миң теңге карыз болуп калдык.", "ky", "debt"),
+    # other: rent paid by the worker, doctors, lawyers
+    ("За место в общежитии платили по 20 тысяч тенге.", "ru", "other"),
+    ("Адвокату пришлось заплатить 100 тысяч рублей.", "ru", "other"),
+    ("Айына 15 миң теңге төлөйбүз, бир бөлмөдө алты киши жатабыз.", "ky", "other"),
+    ("Клиникага барып, 30 миң теңге төлөдүм.", "ky", "other"),
+    ("Полиция кармайт деп коркуп, дарыгерге 10 миң теңге бердик.", "ky", "other"),
+    ("Менде болгону 500 сом бар эле.", "ky", "other"),
+    ("Төрөт үйүндө 90 миң теңге сурашты. Карызга алдык.", "ky", "other"),
+])
+def test_roles_who_pays_and_for_what(ext, text, lang, expected):
+    assert [e["role"] for e in ext(text, lang)] == [expected], ext(text, lang)
+
+
+def test_worker_paying_silences_only_weak_wage_cues(ext):
+    """"төлөйбүз" (we pay) turns a monthly sum into rent, but a named wage stays a wage."""
+    assert roles(ext, "Айына 4000 рубль төлөйбүз.", "ky") == [("4000 рубль", "other")]
+    assert roles(ext, "Айына 4000 рубль айлык беришет.", "ky") == [("4000 рубль", "wage")]
+    assert roles(ext, "Я заплатил 5 тысяч тенге в месяц.", "ru") == [("5 тысяч тенге", "other")]
+    assert roles(ext, "Из зарплаты с меня вычитали 5 тысяч тенге.", "ru") == [("5 тысяч тенге", "wage")]
+
+
+def test_worker_pays_cue_only_counts_in_its_own_sentence(ext):
+    text = "Биз төлөдүк. Кийин кожоюн айына 90 миң теңге берчү."
+    assert roles(ext, text, "ky") == [("90 миң теңге", "wage")]
+
+
 def test_context_currency_of_an_interview(ext):
     turns = ["Посреднику отдали 15 тысяч сом.", "Зарплата 30 тысяч тенге в месяц.", "Дорога 3 тысячи тенге.",
              "Потом давали по 20 тысяч."]

@@ -72,3 +72,15 @@ def test_default_model_is_reproducible_from_the_demo_gold():
     assert np.allclose(model.scores(sample), again.scores(sample), atol=1e-6)
     card = json.loads((MODEL / "card.json").read_text(encoding="utf-8"))
     assert card["segments"] == len(recs) and card["chosen"] == model.kind
+
+
+def test_characters_pymorphy3_cannot_name_do_not_crash_any_stage():
+    """A Tangut code point inside Latin/Cyrillic words made pymorphy3 raise ValueError (found by hypothesis)."""
+    from nlp_toolkit.corpus.langid import detect_language
+    from nlp_toolkit.corpus.pseudonymise import Pseudonymiser
+    from nlp_toolkit.pipeline import Tagger
+    text = "A\U00017000 Б\U00017000 Нурлан\U00017000 в Алматы отдал 5000 тенге"
+    [rec] = Tagger().tag([{"id": "odd-1", "text": text}])
+    assert [(e["text"], e["label"]) for e in rec["entities"]] == [("Алматы", "LOC"), ("5000 тенге", "MONEY")]
+    assert detect_language(text) == "ru"
+    assert Pseudonymiser()(text, "i1", "ru").endswith("в Алматы отдал 5000 тенге")

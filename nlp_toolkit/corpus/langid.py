@@ -35,7 +35,7 @@ from razdel import sentenize
 from ..errors import ToolkitError
 from ..io import read_yaml
 from ..kyrgyz import SUFFIX_CHAIN, StemIndex, is_suffix_chain
-from ..morph import analyzer, is_known, lemmas
+from ..morph import best, is_known, lemmas
 from ..text import fold, normalise, words
 
 DATA = Path(__file__).parent / "data" / "langid.yaml"
@@ -197,8 +197,8 @@ class LanguageIdentifier:
             return Evidence(kk=1.0)
         if known:
             # Names (Бишкек, Марат, also нан, тим) and loanwords (паспорт, хозяин) say little about the language.
-            tag = analyzer().parse(w)[0].tag
-            if _PROPER & tag.grammemes or lemmas(w) & lex.loanwords:
+            p = best(w)
+            if (p is not None and _PROPER & p.tag.grammemes) or lemmas(w) & lex.loanwords:
                 return Evidence(ru=NAME_WEIGHT)
             # Short content words (кой, чал, дан) are rare in Russian, common as Kyrgyz homographs; Kyrgyz
             # forms that happen to be Russian words (алды, калган, айда) stay ambiguous.
@@ -207,7 +207,7 @@ class LanguageIdentifier:
             if self._kyrgyz_form(w):
                 return Evidence(ru=0.5, ky=0.3)
             # Nouns are what languages borrow first (домработница болуп); verbs and function words are not.
-            return Evidence(ru=NOUN_WEIGHT) if "NOUN" in tag else Evidence(ru=1.0)
+            return Evidence(ru=NOUN_WEIGHT) if p is not None and "NOUN" in p.tag else Evidence(ru=1.0)
         stems = self._stems.find(w)
         if stems:  # an inflected form of a listed Kyrgyz word (жумушка, акчаны, кызматы)
             return Evidence(ky=1.0, ky_only=1.0 if stems & lex.kyrgyz else 0.0)

@@ -20,7 +20,7 @@ from pathlib import Path
 from ..errors import ToolkitError
 from ..io import atomic_write, read_yaml
 from ..kyrgyz import VOWELS, harmonise, is_suffix_chain
-from ..morph import analyzer
+from ..morph import best
 from ..text import fold, words
 
 DATA = Path(__file__).parent / "data" / "names.yaml"
@@ -47,8 +47,8 @@ def _not_names():
 
 def _plausible_person(token: str) -> bool:
     """natasha also tags capitalised Kyrgyz words (Ооба, Мен) as PER; keep only name-like words."""
-    parse = analyzer().parse(token)[0]
-    if {"Name", "Patr"} & set(parse.tag.grammemes) and parse.score >= 0.3:
+    parse = best(token)
+    if parse is not None and {"Name", "Patr"} & set(parse.tag.grammemes) and parse.score >= 0.3:
         return True
     return bool(SURNAME_RE.search(fold(token)))
 
@@ -148,7 +148,9 @@ class Pseudonymiser:
         g = name_lexicon()["gender"].get(base)
         if g:
             return g
-        parse = analyzer().parse(base)[0]
+        parse = best(base)
+        if parse is None:
+            return None
         return "female" if "femn" in parse.tag else "male" if "masc" in parse.tag else None
 
     def person_names(self, text: str, lang: str | None) -> list[tuple[int, int]]:
@@ -199,8 +201,9 @@ class Pseudonymiser:
         out, pos = [], 0
         for s, e in sorted(spans):
             token = text[s:e]
-            base = _base_name(token, known) or fold(analyzer().parse(token)[0].normal_form)
-            is_surname = base not in name_lexicon()["gender"] and "Surn" in analyzer().parse(token)[0].tag
+            parse = best(token)
+            base = _base_name(token, known) or fold(parse.normal_form if parse else token)
+            is_surname = base not in name_lexicon()["gender"] and parse is not None and "Surn" in parse.tag
             pseudo = self.key.pseudonym(interview, base, self._gender(base), surname=is_surname)
             out.append(text[pos:s])
             out.append(_transfer_ending(token, base, pseudo))

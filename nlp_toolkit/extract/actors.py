@@ -25,7 +25,7 @@ from ..codebook import load_codebook
 from ..io import read_yaml
 from ..errors import ToolkitError
 from ..kyrgyz import is_genitive, is_spatial, matches_stem, split_suffix, stem_forms
-from ..morph import analyzer, is_known, lemma, lemmas
+from ..morph import analyzer, is_known, lemma, lemmas, parse
 from ..registry import extractors
 from ..text import fold, normalise, words
 from .base import entity
@@ -191,7 +191,7 @@ def _form_prefixes(keys: Iterable[str]) -> Keys:
 def _parses(word: str) -> tuple[tuple[str | None, str | None, str | None, Keys], ...]:
     """(POS, case, number, grammemes) for each pymorphy3 reading of `word`."""
     return tuple((p.tag.POS, p.tag.case, p.tag.number, frozenset(p.tag.grammemes))
-                 for p in analyzer().parse(fold(word)))
+                 for p in parse(fold(word)))
 
 
 def _agrees_as_adjective(adj: str, noun: str) -> bool:

@@ -26,7 +26,7 @@ from ..codebook import CURRENCIES, load_codebook
 from ..errors import ToolkitError
 from ..io import read_yaml
 from ..kyrgyz import StemIndex
-from ..morph import analyzer, lemma, lemmas
+from ..morph import analyzer, lemma, lemmas, parse
 from ..registry import extractors
 from ..text import fold, normalise
 from .base import entity
@@ -37,6 +37,7 @@ PREFIX_MARK = "*"  # marks a Kyrgyz cue word matched by its beginning
 PREFIX = 3  # Russian words are lemmatised only if they start like a form of some cue word
 MAX_GAP = 3  # spaces allowed between the parts of one amount
 CACHE_LIMIT = 200_000
+PAYER = "worker_pays"  # pseudo-role of the cues in money.yaml's `worker_pays`: who paid, not what for
 
 # Element kinds.
 NUM, NW, MULT, HALF, CUR, FOREIGN, DASH, DOT, WORD, PUNCT = range(10)
@@ -88,6 +89,7 @@ class Lexicon:
     ru_prefixes: frozenset[str]
     reach: int
     sentence_penalty: float
+    payer_silences_below: float
     priority: dict[str, int]
     _keys: dict[tuple[str, bool], frozenset[str]] = field(default_factory=dict)
     _described: dict[str, tuple] = field(default_factory=dict)
@@ -139,7 +141,8 @@ def _ru_keys(phrase: str) -> tuple[str, ...]:
 
 
 def _ky_keys(phrase: str) -> tuple[str, ...]:
-    return tuple(fold(w) for w in phrase.split())
+    """Stems of a Kyrgyz cue phrase; "=бердим" is matched as written (that person and tense only)."""
+    return tuple(EXACT + fold(w[1:]) if w.startswith(EXACT) else fold(w) for w in phrase.split())
 
 
 def _all_forms(lemmas_: Iterable[str]) -> set[str]:
@@ -206,9 +209,11 @@ def _build(raw: dict, path: str) -> Lexicon:
     cues: dict[str, list[Cue]] = {}
     ky_cue_stems: set[str] = set()
     roles = load_codebook().money_roles
-    for role, groups in raw["roles"].items():
+    for role in raw["roles"]:
         if role not in roles:
             raise ToolkitError(f"{path}: role {role!r} is not a money role ({', '.join(roles)})")
+    groups_by_role = {**raw["roles"], PAYER: [raw.get("worker_pays") or {}]}
+    for role, groups in groups_by_role.items():
         for group in groups:
             weight = float(group.get("weight", 1))
             for phrase in group.get("ru") or []:
@@ -216,7 +221,7 @@ def _build(raw: dict, path: str) -> Lexicon:
                 cues.setdefault(keys[0], []).append(Cue(role, keys, weight, False))
             for phrase in group.get("ky") or []:
                 keys = _ky_keys(phrase)
-                ky_cue_stems.update(k for k in keys if not k.endswith(PREFIX_MARK))
+                ky_cue_stems.update(k for k in keys if not k.endswith(PREFIX_MARK) and k[0] != EXACT)
                 cues.setdefault(keys[0], []).append(Cue(role, keys, weight, True))
     for options in cues.values():
         options.sort(key=lambda c: -len(c.keys))
@@ -247,6 +252,7 @@ def _build(raw: dict, path: str) -> Lexicon:
         cues=cues, cue_index=StemIndex(ky_cue_stems), ru_prefixes=frozenset(ru_prefixes),
         cue_prefixes=tuple({k[:-1] for opts in cues.values() for c in opts for k in c.keys if k.endswith(PREFIX_MARK)}),
         reach=int(raw.get("role_reach", 40)), sentence_penalty=float(raw.get("sentence_penalty", 6)),
+        payer_silences_below=float(raw.get("payer_silences_below", 0)),
         priority={r: n for n, r in enumerate(prior)},
     )
 
@@ -808,7 +814,7 @@ class MoneyExtractor:
         w = after.text
         if len(w) < 3 or lemmas(w) & self.lex.money_words or not analyzer().word_is_known(w):
             return False  # short words ("с", "на") are prepositions here, whatever else pymorphy3 allows
-        return any(p.tag.case == "gent" and p.tag.POS in ("NOUN", "ADJF", "PRTF") for p in analyzer().parse(w))
+        return any(p.tag.case == "gent" and p.tag.POS in ("NOUN", "ADJF", "PRTF") for p in parse(w))
 
     # --- roles --------------------------------------------------------------------------------
 
@@ -819,6 +825,8 @@ class MoneyExtractor:
         cue in the amount's own sentence beats one further off, but a passage that only names the
         police two sentences earlier still makes its amount a bribe. Ties go to the role with more
         evidence in all (sum of weight / distance), then to the order of `priority` in money.yaml.
+        A `worker_pays` form in the amount's sentence ("төлөдүм", "я заплатил") silences the weak
+        wage cues (money the worker pays out is not their pay: "айына 15 000 төлөйбүз" is rent).
         """
         lex = self.lex
         kyrgyz = lang != "ru"
@@ -832,8 +840,8 @@ class MoneyExtractor:
             sent = bisect.bisect_right(bounds, a.start)
             lo = bisect.bisect_left(ordinal, ordinal[a.i] - lex.reach)
             hi = bisect.bisect_right(ordinal, ordinal[a.j] + lex.reach, lo=a.j)
-            nearest: dict[str, float] = {}  # role -> its best distance / weight
-            total: dict[str, float] = {}  # role -> sum of weight / distance, to break ties
+            found: list[tuple[str, float, float]] = []  # (role, distance, weight) of each cue in reach
+            pays = False
             covered = -1  # words inside a longer cue found earlier are not cues of their own
             for k in range(lo, min(hi, len(els))):
                 if a.i <= k < a.j or els[k].kind != WORD or k <= covered:
@@ -842,11 +850,22 @@ class MoneyExtractor:
                 if cue is None:
                     continue
                 covered = self._cue_end(k, len(cue.keys), a)
-                dist = ordinal[a.i] - ordinal[k] if k < a.i else ordinal[k] - ordinal[a.j] + 1
-                d = dist + lex.sentence_penalty * abs(bisect.bisect_right(bounds, els[k].start) - sent)
-                if d <= lex.reach:
-                    nearest[cue.role] = min(nearest.get(cue.role, d / cue.weight), d / cue.weight)
-                    total[cue.role] = total.get(cue.role, 0) + cue.weight / d
+                # from the cue's word nearest the amount: "за квартиру [платили] 60 тысяч" is 2 words off
+                last = covered if covered < a.i else k
+                dist = ordinal[a.i] - ordinal[last] if k < a.i else ordinal[k] - ordinal[a.j] + 1
+                apart = abs(bisect.bisect_right(bounds, els[k].start) - sent)
+                d = dist + lex.sentence_penalty * apart
+                if cue.role == PAYER:
+                    pays = pays or (apart == 0 and d <= lex.reach)
+                elif d <= lex.reach:
+                    found.append((cue.role, d, cue.weight))
+            nearest: dict[str, float] = {}  # role -> its best distance / weight
+            total: dict[str, float] = {}  # role -> sum of weight / distance, to break ties
+            for role, d, weight in found:
+                if pays and role == "wage" and weight < lex.payer_silences_below:
+                    continue
+                nearest[role] = min(nearest.get(role, d / weight), d / weight)
+                total[role] = total.get(role, 0) + weight / d
             a.role = min(nearest, key=lambda r: (nearest[r], -total[r], lex.priority.get(r, len(lex.priority))),
                          default="other")
 
