@@ -65,6 +65,7 @@ def browser():
 
 
 def cards(browser) -> list[dict]:
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CLASS_NAME, "quote-card"))
     return [{"text": c.find_element(By.CLASS_NAME, "quote-text").text,
              "citation": c.find_element(By.CLASS_NAME, "citation").text}
             for c in browser.find_elements(By.CLASS_NAME, "quote-card")]

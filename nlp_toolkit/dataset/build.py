@@ -194,15 +194,19 @@ def _sqlite(out: Path, path: Path) -> None:
             parts = sorted(src.glob("part-*.parquet")) if src.is_dir() else [src]
             for part in parts:
                 _flat(pq.read_table(part).to_pandas()).to_sql(name, con, index=False, if_exists="append")
+        # Filters join on the segments' rowid (integers, in input order), so a query reads its first
+        # matches in order and stops at the limit instead of sorting every match.
         con.executescript("""
-            CREATE TABLE segment_codes AS SELECT s.id AS segment_id, j.value AS code
-                FROM segments s, json_each(s.codes) j;
-            CREATE INDEX ix_sc ON segment_codes(code, segment_id);
             CREATE UNIQUE INDEX ix_seg ON segments(id);
-            CREATE INDEX ix_seg_lang ON segments(lang);
+            CREATE TABLE segment_codes AS SELECT s.rowid AS seg_rowid, s.id AS segment_id, j.value AS code
+                FROM segments s, json_each(s.codes) j;
+            CREATE INDEX ix_sc ON segment_codes(code, seg_rowid);
+            ALTER TABLE entities ADD COLUMN seg_rowid INTEGER;
+            UPDATE entities SET seg_rowid = (SELECT rowid FROM segments WHERE id = entities.segment_id);
+            CREATE INDEX ix_seg_lang ON segments(lang, year);
             CREATE INDEX ix_ent_seg ON entities(segment_id);
-            CREATE INDEX ix_ent_label ON entities(label, segment_id);
-            CREATE INDEX ix_ent_norm ON entities(norm_key, segment_id);
+            CREATE INDEX ix_ent_label ON entities(label, seg_rowid);
+            CREATE INDEX ix_ent_norm ON entities(norm_key, label, seg_rowid);
             CREATE INDEX ix_seg_place ON segments(place_key);
             CREATE VIRTUAL TABLE segments_fts USING fts5(text, content='segments', content_rowid='rowid',
                 tokenize='unicode61 remove_diacritics 2');

@@ -58,13 +58,13 @@ def fts_query(text: str) -> str:
 def _sql(f: Filters) -> tuple[str, list]:
     where, args = [], []
     for c in f.code or ():
-        where.append("s.id IN (SELECT segment_id FROM segment_codes WHERE code = ?)")
+        where.append("s.rowid IN (SELECT seg_rowid FROM segment_codes WHERE code = ?)")
         args.append(c)
     for a in f.actor or ():
-        where.append("s.id IN (SELECT segment_id FROM entities WHERE label = ?)")
+        where.append("s.rowid IN (SELECT seg_rowid FROM entities WHERE label = ?)")
         args.append(a)
     if f.place:
-        where.append("(s.place_key = ? OR s.id IN (SELECT segment_id FROM entities "
+        where.append("(s.place_key = ? OR s.rowid IN (SELECT seg_rowid FROM entities "
                      "WHERE norm_key = ? AND label = 'LOC'))")
         args += [f.place.casefold()] * 2
     if f.lang:
@@ -81,7 +81,7 @@ def _sql(f: Filters) -> tuple[str, list]:
         args.append(fts_query(f.text))
     cols = ", ".join(f"s.{c}" for c in SHOWN) + ", s.codes, s.usd_max"
     return (f"SELECT {cols} FROM segments s" + (" WHERE " + " AND ".join(where) if where else "")
-            + " ORDER BY s.interview_id, s.turn LIMIT ?"), args
+            + " ORDER BY s.rowid LIMIT ?"), args  # input order: interviews and turns as transcribed
 
 
 def connect(directory: str | os.PathLike) -> sqlite3.Connection:

@@ -43,7 +43,7 @@ def metadata() -> dict:
             "quotes_by_code": {
                 "title": "Quotes for a code, with at least an amount in USD",
                 "sql": "SELECT s.id, s.text, s.citation, s.codes, s.usd_max FROM segments s "
-                       "WHERE s.id IN (SELECT segment_id FROM segment_codes WHERE code = :code) "
+                       "WHERE s.rowid IN (SELECT seg_rowid FROM segment_codes WHERE code = :code) "
                        "AND coalesce(s.usd_max, 0) >= coalesce(nullif(:min_usd, ''), 0) ORDER BY s.id LIMIT 500",
             },
         }}},
