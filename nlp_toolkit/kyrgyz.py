@@ -28,6 +28,16 @@ _CASE = (r"(?:нын|нин|нун|нүн|дын|дин|дун|дүн|тын|т�
 _AFTER = r"(?:дагы|деги|догу|дөгү|тагы|теги|тогу|төгү|гы|ги|гу|гү|ча|че|чо|чө|дай|дей|дой|дөй|тай|тей|той|төй|чы|чи|чу|чү|бы|би|бу|бү|мы|ми|му|мү|пы|пи|пу|пү|дыр|дир|дур|дүр|тыр|тир|тур|түр|сыз|сиз|суз|сүз)?"
 SUFFIX_CHAIN = re.compile(rf"(?:{_PLURAL})?(?:{_POSSESSIVE})?(?:{_CASE})?{_AFTER}(?:{_PLURAL})?{_AFTER}")
 
+# Verb endings after a verb stem, for the few verbs lexicons list (жөнөт-өт "sends", алып бар-ды "took"):
+# negation, reciprocal/plural -ыш, one tense/aspect/mood suffix, a personal ending, then (participles and
+# verbal nouns) a nominal chain: бар-ат, бар-ыш-ты, жөнөт-көн-дө, жибер-ип-тир.
+_NEGATION = r"(?:ба|бе|бо|бө|па|пе|по|пө|ма|ме|мо|мө)"
+_TENSE = (r"(?:ып|ип|уп|үп|п|ат|ет|от|өт|йт|а|е|о|ө|й|ды|ди|ду|дү|ты|ти|ту|тү|ган|ген|гон|гөн|кан|кен|кон|көн"
+          r"|чу|чү|мак|мек|мок|мөк|са|се|со|сө|бай|бей|бой|бөй|ыш|иш|уш|үш)")
+_PERSON = (r"(?:мын|мин|мун|мүн|сың|сиң|суң|сүң|сыз|сиз|суз|сүз|быз|биз|буз|бүз|пыз|пиз|пуз|пүз|ңыз|ңиз|ңуз|ңүз"
+           r"|ңар|ңер|ңор|ңөр|тыр|тир|тур|түр|м|ң|к|т)")
+VERB_CHAIN = re.compile(rf"{_NEGATION}?(?:ыш|иш|уш|үш)?{_TENSE}{_PERSON}?(?:{SUFFIX_CHAIN.pattern})")
+
 # Final consonants that voice before a vowel-initial suffix (китеп -> китеби, кожоюн stays).
 _VOICING = {"к": "г", "п": "б", "т": "д"}
 
@@ -93,6 +103,19 @@ def matches_stem(word: str, stem: str) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=100_000)
+def is_verb_chain(rest: str) -> bool:
+    """True if `rest` (lower-case) is a plausible verb ending: never empty, a bare stem is an imperative
+    that lexicons do not need, and it would match nouns spelt like the stem."""
+    return VERB_CHAIN.fullmatch(rest) is not None
+
+
+def matches_verb(word: str, stem: str) -> bool:
+    """Does `word` consist of the verb `stem` and a verb ending (жөнөтөт, жөнөткөн, алып барышты)?"""
+    w, s = fold(word), fold(stem)
+    return w.startswith(s) and is_verb_chain(w[len(s):])
+
+
 def stem_forms(stem: str) -> set[str]:
     """The shapes a stem takes inside a word: itself, and voiced before a vowel (элчилик -> элчилиг-и)."""
     s = fold(stem)
@@ -102,9 +125,10 @@ def stem_forms(stem: str) -> set[str]:
 _GENITIVE = ("нын", "нин", "нун", "нүн", "дын", "дин", "дун", "дүн", "тын", "тин", "тун", "түн")
 
 
+_ABLATIVE = ("дан", "ден", "дон", "дөн", "тан", "тен", "тон", "төн", "нан", "нен", "нон", "нөн")
 _SPATIAL = ("га", "ге", "го", "гө", "ка", "ке", "ко", "кө", "на", "не", "но", "нө",  # dative
             "да", "де", "до", "дө", "та", "те", "то", "тө",  # locative (-нда after a possessive too)
-            "дан", "ден", "дон", "дөн", "тан", "тен", "тон", "төн", "нан", "нен", "нон", "нөн")  # ablative
+            *_ABLATIVE)
 
 
 def is_genitive(word: str) -> bool:
@@ -115,6 +139,11 @@ def is_genitive(word: str) -> bool:
 def is_spatial(word: str) -> bool:
     """Does `word` end in a dative, locative or ablative suffix (консулдукка, элчиликте, Бишкектен)?"""
     return fold(word).endswith(_SPATIAL)
+
+
+def is_ablative(word: str) -> bool:
+    """Does `word` end in an ablative suffix (консулдуктан, Бишкектен): "from"?"""
+    return fold(word).endswith(_ABLATIVE)
 
 
 def split_suffix(word: str, stems: set[str], max_suffix: int = 9) -> str | None:

@@ -273,3 +273,19 @@ def test_one_megabyte_of_text(ext):
     assert time.perf_counter() - t0 < 60
     assert len(ents) == 4 * (1_000_000 // len(chunk) + 1)
     assert all(text[e["start"]:e["end"]] == e["text"] for e in ents[:50] + ents[-50:])
+
+
+@pytest.mark.parametrize("text, lang, expected", [
+    # Темирлан is also a man's name: a place only after a preposition or with a place ending
+    ("Темирлан экөөбүз иштедик. Темирланга бардык.", "ky", [("Темирланга", "Темирлан", "KZ", "village")]),
+    ("Жетисайга барабыз деп качтык.", "ky", [("Жетисайга", "Жетысай", "KZ", "city")]),
+    ("Шаңырак деген микрорайондо жашадык.", "ky", [("Шаңырак", "Шанырак", "KZ", "district")]),
+    # bare Аксы in Kyrgyz is the district; in Russian text it keeps the name as written
+    ("Аксыдан келдим.", "ky", [("Аксыдан", "Аксыйский район", "KG", "district")]),
+    ("Я родом из Аксы.", "ru", [("Аксы", "Аксы", "KG", "district")]),
+    # a listed name after "автовокзал" gets the head in its norm, as an unlisted one does
+    ("Встретились на автовокзале Сайран.", "ru", [("Сайран", "автовокзал Сайран", "KZ", "other")]),
+    ("Ал Сайран автовокзалынын жанында отурат.", "ky", [("Сайран", "Сайран", "KZ", "other")]),
+])
+def test_places_found_in_issue_4(ext, text, lang, expected):
+    assert found(ext, text, lang) == expected

@@ -24,7 +24,7 @@ from pathlib import Path
 from ..codebook import load_codebook
 from ..io import read_yaml
 from ..errors import ToolkitError
-from ..kyrgyz import is_genitive, is_spatial, matches_stem, split_suffix, stem_forms
+from ..kyrgyz import is_ablative, is_genitive, is_spatial, matches_stem, matches_verb, split_suffix, stem_forms
 from ..morph import analyzer, is_known, lemma, lemmas, parse
 from ..registry import extractors
 from ..text import fold, normalise, words
@@ -40,6 +40,7 @@ SENTENCE_END = set(".!?…:;«»\"“”\n")
 
 Token = tuple[int, int, str]
 Keys = frozenset[str]
+Cues = tuple[Keys, tuple[tuple[str, ...], ...]]  # cue words, and cue phrases of several words ("алып бар-")
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class Rule:
     """How an ambiguous word gets its label (see the `ambiguous` section of actors.yaml)."""
 
     follow: tuple[str, ...] = ()
-    near: tuple[tuple[str, Keys], ...] = ()
+    near: tuple[tuple[str, Cues], ...] = ()
     default: str | None = None
     next_not: Keys = frozenset()
     prev_not: Keys = frozenset()
@@ -80,6 +81,7 @@ class Lexicon:
     complements: dict[str, Keys]  # label -> genitive nouns completing its titles ("аким района")
     names: NameRules
     ky_forms: dict[str, set[str]]  # a Kyrgyz stem's shape in a word -> the stems it comes from
+    ky_verbs: dict[str, str]  # a Kyrgyz verb stem (cue words: жөнөт) -> its key ("жөнөт-")
     ru_prefixes: Keys  # first letters of every form of every Russian key: other words need no parse
     _cache: dict[str, Keys] = field(default_factory=dict)
 
@@ -89,8 +91,14 @@ class Lexicon:
         if found is None:
             w = fold(word)
             out = set(lemmas(word)) if w[:PREFIX] in self.ru_prefixes else {w}
+            head = w.split("-")[0]  # a Russian compound counts as its first part: "фирму-прокладку"
+            if head != w and head[:PREFIX] in self.ru_prefixes:
+                out |= lemmas(head)
             for cut in range(len(w), max(0, len(w) - MAX_SUFFIX) - 1, -1):
                 out.update(s for s in self.ky_forms.get(w[:cut], ()) if matches_stem(w, s))
+                verb = self.ky_verbs.get(w[:cut])
+                if verb and matches_verb(w, w[:cut]):
+                    out.add(verb)
             found = frozenset(out)
             if len(self._cache) < 500_000:
                 self._cache[word] = found
@@ -106,10 +114,10 @@ class _Loader:
         self.keys: set[str] = set()
 
     def phrases(self, spec: dict | None) -> set[tuple[str, ...]]:
-        """`ru` phrases as lemma tuples, `ky` phrases as stem tuples."""
+        """`ru` phrases as lemma tuples, `ky` phrases as stem tuples (a verb stem keeps its "-": бар-)."""
         spec = spec or {}
         ru = {tuple(lemma(w) for _, _, w in words(normalise(p))) for p in spec.get("ru") or []}
-        ky = {tuple(fold(w) for _, _, w in words(normalise(p))) for p in spec.get("ky") or []}
+        ky = {tuple(fold(normalise(w)) for w in p.split()) for p in spec.get("ky") or []}
         self.ky_stems.update(k for phrase in ky for k in phrase)
         out = (ru | ky) - {()}
         self.keys.update(k for phrase in out for k in phrase)
@@ -121,6 +129,13 @@ class _Loader:
             cues = {"ru": list(cues or []), "ky": list(cues or [])}
         return frozenset(k for phrase in self.phrases(cues) for k in phrase)
 
+    def near_cues(self, cues: Iterable[str] | dict | None) -> Cues:
+        """Like `cues`, but a cue of several words counts only as a whole phrase ("алып бар-" = bring)."""
+        if not isinstance(cues, dict):
+            cues = {"ru": list(cues or []), "ky": list(cues or [])}
+        found = self.phrases(cues)
+        return frozenset(p[0] for p in found if len(p) == 1), tuple(sorted(p for p in found if len(p) > 1))
+
     def label(self, label: str | None, where: str) -> str | None:
         if label is not None and label not in ACTOR_LABELS:
             raise ToolkitError(f"{self.path}: {where}: {label!r} is not an actor label ({', '.join(ACTOR_LABELS)})")
@@ -128,7 +143,7 @@ class _Loader:
 
     def rule(self, spec: dict, where: str) -> Rule:
         return Rule(follow=tuple(self.label(lab, where) for lab in spec.get("follow") or ()),
-                    near=tuple((self.label(lab, where), self.cues(cues))
+                    near=tuple((self.label(lab, where), self.near_cues(cues))
                                for lab, cues in (spec.get("near") or {}).items()),
                     default=self.label(spec.get("default"), where),
                     next_not=self.cues(spec.get("next_not")), prev_not=self.cues(spec.get("prev_not")),
@@ -168,11 +183,13 @@ def load_lexicon(path: str = str(LEXICON)) -> Lexicon:
                   for group in raw.get("heads") or [])
     ky_forms: dict[str, set[str]] = {}
     for s in load.ky_stems:
-        for form in stem_forms(s):
-            ky_forms.setdefault(form, set()).add(s)
+        if not s.endswith("-"):
+            for form in stem_forms(s):
+                ky_forms.setdefault(form, set()).add(s)
     return Lexicon(window=int(raw.get("window", 12)), follow_window=int(raw.get("follow_window", 40)),
                    entries=entries, longest=max(map(len, [*plain, *ruled]), default=1), heads=heads,
                    complements=complements, names=names, ky_forms=ky_forms,
+                   ky_verbs={s[:-1]: s for s in load.ky_stems if s.endswith("-")},
                    ru_prefixes=_form_prefixes(load.keys))
 
 
@@ -198,8 +215,9 @@ def _agrees_as_adjective(adj: str, noun: str) -> bool:
     """Is `adj noun` most likely an adjective + noun pair ("полицейский участок", not "полицейским дали")?"""
     forms = {(case, num) for pos, case, num, _ in _parses(adj) if pos in ("ADJF", "PRTF")}
     readings = _parses(noun)
-    return is_known(noun) and readings[0][0] == "NOUN" and any(
-        pos == "NOUN" and (case, num) in forms for pos, case, num, _ in readings)
+    first = readings[0] if readings else None  # a name first does not count: "Участковый аны" (Kyrgyz "him")
+    return (is_known(noun) and first is not None and first[0] == "NOUN" and not NAME_TAGS & first[3]
+            and any(pos == "NOUN" and (case, num) in forms for pos, case, num, _ in readings))
 
 
 def _can_be(word: str, case: str, pos: tuple[str, ...] = ("NOUN", "ADJF", "PRTF")) -> bool:
@@ -293,14 +311,15 @@ class _Segment:
                 i += 1
         return out
 
-    def nearest_cue(self, m: Match, near: tuple[tuple[str, Keys], ...], window: int,
+    def nearest_cue(self, m: Match, near: tuple[tuple[str, Cues], ...], window: int,
                     after_only: bool = False) -> tuple[int, str] | None:
-        """(distance, label) of the cue word closest to match `m` within `window` words."""
+        """(distance, label) of the cue word or phrase closest to match `m` within `window` words."""
         best = None
         for t in range(m.j if after_only else max(0, m.i - window), min(len(self.toks), m.j + window)):
             d = _distance(m, Match(t, t + 1, None))
             if 0 < d and (best is None or d < best[0]):
-                lab = next((lab for lab, cues in near if cues & self.keys[t]), None)
+                lab = next((lab for lab, (cues, phrases) in near
+                            if cues & self.keys[t] or any(self.phrase_at(t, p) for p in phrases)), None)
                 if lab:
                     best = (d, lab)
         return best
@@ -322,16 +341,23 @@ class _Segment:
         if prev >= 0 and rule.prev_not & self.keys[prev]:
             return None
         last = self.word(m.j - 1)
-        if rule.not_as_place and not is_known(last) and is_spatial(last):
+        if rule.not_as_place and not is_known(last) and is_spatial(last) and not self.person_from(m):
             return None
         w = self.lex.follow_window
         around = fixed[bisect.bisect_left(starts, m.i - w - self.lex.longest):bisect.bisect_right(starts, m.j + w)]
-        evidence = [(_distance(m, f), 0, f.target) for f in around if f.target in rule.follow]
-        evidence = [e for e in evidence if e[0] <= w]
+        follows = [(f.i > m.i, _distance(m, f), f.target) for f in around
+                   if f.target in rule.follow and _distance(m, f) <= w]
+        # the referent is said before ("к акиму ... был заместитель ... с фермером": the akim's deputy)
+        evidence = [(d, 0, lab) for after, d, lab in follows if not after] or [(d, 0, lab) for _, d, lab in follows]
         cue = self.nearest_cue(m, rule.near, self.lex.window)
         if cue:
             evidence.append((cue[0], 1, cue[1]))
         return min(evidence)[2] if evidence else rule.default
+
+    def person_from(self, m: Match) -> bool:
+        """Kyrgyz "консулдуктан бир киши келди": someone from the office acts, so the office is an actor."""
+        t = m.j + (m.j < len(self.toks) and bool(self.lex.names.fillers & self.keys[m.j]))
+        return is_ablative(self.word(m.j - 1)) and t < len(self.toks) and self.is_head(t, "OFFICIAL")
 
     def attach(self, labelled: list[Match]) -> list[Match]:
         """Grow spans by what belongs to the actor's phrase, and drop actors that are complements.
@@ -407,6 +433,17 @@ class _Segment:
             return None
         return self.name_span(t, +1)
 
+    def role_noun_before(self, t: int, labelled: list[Match]) -> bool:
+        """Does an actor noun stand earlier in the sentence of token t ("ортомчу бар, X деген": X is
+        that ортомчу's name, not annotated; "Бирөө, X деген" after "ортомчулар." is)?"""
+        return any(f.j <= t and not SENTENCE_END & set(self.gap(f.j - 1, t)) for f in labelled)
+
+    def registered_label(self, t: int, registered: list[tuple[Keys, str, str]]) -> str | None:
+        """The label of the remembered name token t is (any case: Таалайтын, Кубаныча), if any."""
+        word = self.word(t)
+        w_lemmas, w = lemmas(word), fold(word)
+        return next((lab for lem, surface, lab in registered if lem & w_lemmas or matches_stem(w, surface)), None)
+
     def names(self, labelled: list[Match], registered: list[tuple[Keys, str, str]]) -> list[Match]:
         """Personal names standing for actors (GUIDELINES: annotated unless a role noun stands beside).
 
@@ -433,10 +470,10 @@ class _Segment:
             for intro in rules.before:
                 if self.phrase_at(i, intro) and (span := self.name_span(i + len(intro), +1)):
                     found.append((span, True, "before"))
-            for intros, annotate, side in ((rules.after, True, "before"), (rules.silent_after, False, "either")):
+            for intros, side in ((rules.after, "before"), (rules.silent_after, "either")):
                 for intro in intros:
                     if self.phrase_at(i, intro) and (span := self.name_span(i - 1, -1)):
-                        found.append((span, annotate, side))
+                        found.append((span, not self.role_noun_before(span[0], labelled), side))
             if rules.introducers & self.keys[i] and (span := self.appositive(i + 1)):
                 found.append((span, True, "cue"))
         for span, annotate, side in sorted(found, key=lambda f: f[1]):  # "аял бар, X деген": silent first
@@ -450,15 +487,16 @@ class _Segment:
         for m in labelled:  # after intros, so that "ортомчу бар, X деген" stays silent
             n = m.j
             if n < len(self.toks) and self.joined(n - 1, n) and _is_personal_name(self.word(n)):
-                register((n, n + 1), m.target, False)  # "бригадир Марат": the noun carries the label
+                known = self.registered_label(n, registered)
+                if known in (None, m.target):  # "участковыйы Таалайтын досу": Таалай is the farmer
+                    register((n, n + 1), m.target, False)  # "бригадир Марат": the noun carries the label
             elif span := self.appositive(m.j):
                 register(span, m.target, True)
         for t in range(len(self.toks)):
             word = self.word(t)
             if t in taken or not word[0].isupper():
                 continue
-            w_lemmas, w = lemmas(word), fold(word)
-            label = next((lab for lem, surface, lab in registered if lem & w_lemmas or matches_stem(w, surface)), None)
+            label = self.registered_label(t, registered)
             if label:
                 j = t + 2 if t + 1 < len(self.toks) and self.joined(t, t + 1) and rules.honorifics & self.keys[t + 1] \
                     else t + 1

@@ -8,9 +8,9 @@ Generic place nouns (data/place_heads.tsv) turn unlisted names into places: "П�
 something else out: common words (Курган, Семей) count only capitalised mid-sentence, personal names
 (Владимир, Мадина) only after a preposition or place noun, nothing counts inside a person's name
 ("Надежда Иванова"), a quoted title («Курск»), a web address (.РФ) or an organisation's title
-("Министерства образования Республики Казахстан"). What the rules miss, natasha's Russian NER may
-add (optional, `ner_fallback`), never overriding the rules. Places built by rules borrow the country
-of a listed place nearby.
+("Министерства образования Республики Казахстан"). What the rules miss, natasha's Russian NER (or
+stanza's, see stanza_backend.py) may add (optional, `ner_fallback`), never overriding the rules.
+Places built by rules borrow the country of a listed place nearby.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from ..kyrgyz import matches_stem, stem_forms
 from ..morph import analyzer, is_known, lemmas, nominative
 from ..registry import extractors
 from ..text import fold, normalise, words
-from .base import entity
+from . import stanza_backend
+from .base import chunks, entity
 
 DATA = Path(__file__).parent / "data"
 GAZETTEER = DATA / "gazetteer.tsv"
@@ -38,7 +39,6 @@ PREFIX = 3  # a word is parsed by pymorphy3 only if it starts like some form of 
 MIN_LOWER = 5  # a name written in lower case counts only if at least this long (казахстане, not оше)
 INFER_WINDOW = 200  # characters within which a listed place lends its country to a rule-built one
 MAX_NAME_WORDS = 3  # an unlisted name after a head noun ("рынок Big Шанхай") is at most this long
-NER_CHUNK = 5000  # characters natasha tags at a time
 PROPER = frozenset({"Geox", "Name", "Surn", "Patr", "Orgn", "Trad"})
 PERSON = frozenset({"Name", "Surn", "Patr"})
 GIVEN_NAME, SURNAME, GEO = frozenset({"Name"}), frozenset({"Surn", "Patr"}), frozenset({"Geox"})
@@ -600,6 +600,8 @@ class _Segment:
             return None
         if gm is not None and head.name != "after+span":
             gm.kind = head.kind  # only says which of several rows is meant (КПП Кара-Суу)
+            if head.name == "after+norm":  # "автовокзале Сайран" -> автовокзал Сайран, as for unlisted names
+                gm.norm = f"{head.lemma} {_pick(gm.options, head.kind, set()).norm(self.russian(gm))}"
             return None
         name_norm = None
         if gm is None:  # "города Одессы" -> Одесса when pymorphy3 knows the place; unknown names stay as written
@@ -648,18 +650,6 @@ def _natasha():
     return Segmenter(), NewsNERTagger(NewsEmbedding()), ThreadpoolController()
 
 
-def _chunks(text: str, size: int = NER_CHUNK) -> Iterable[tuple[int, str]]:
-    """(offset, piece) of `text` cut after a line or sentence end near every `size` characters."""
-    start = 0
-    while start < len(text):
-        end = min(len(text), start + size)
-        if end < len(text):
-            cut = max(text.rfind("\n", start, end), text.rfind(". ", start, end))
-            end = cut + 1 if cut > start else end
-        yield start, text[start:end]
-        start = end
-
-
 def natasha_locations(text: str) -> list[tuple[int, int]]:
     """(start, end) of natasha's LOC spans in `text`, tagged piece by piece (its time and memory grow
     faster than the length of one document)."""
@@ -668,7 +658,7 @@ def natasha_locations(text: str) -> list[tuple[int, int]]:
     segmenter, tagger, threads = _natasha()
     out = []
     with threads.limit(limits=1, user_api="blas"):
-        for offset, piece in _chunks(text):
+        for offset, piece in chunks(text):
             doc = Doc(piece)
             doc.segment(segmenter)
             doc.tag_ner(tagger)
@@ -676,16 +666,29 @@ def natasha_locations(text: str) -> list[tuple[int, int]]:
     return out
 
 
+NER_BACKENDS = ("natasha", "stanza")
+
+
 @extractors.register("places")
 class PlaceExtractor:
-    """LOC spans from the gazetteer and head-noun rules, plus natasha NER for the rest (optional).
+    """LOC spans from the gazetteer and head-noun rules, plus statistical NER for the rest (optional).
 
-    `ner_fallback`: add natasha's LOC spans that overlap no rule span, on Russian or mixed text.
+    `ner_fallback`: add the NER's LOC spans that overlap no rule span, on Russian or mixed text.
+    `ner_backend`: "natasha" (ships with the toolkit) or "stanza" (optional extra, models in
+    `stanza_dir` or $NLP_TOOLKIT_STANZA_DIR; see stanza_backend.py); by default stanza when such a
+    directory is given, else natasha. stanza that cannot load warns once and falls back to natasha.
     """
 
-    def __init__(self, ner_fallback: bool = True, gazetteer: str | Path = GAZETTEER, heads: str | Path = HEADS) -> None:
+    def __init__(self, ner_fallback: bool = True, gazetteer: str | Path = GAZETTEER, heads: str | Path = HEADS,
+                 ner_backend: str | None = None, stanza_dir: str | Path | None = None) -> None:
         self.gaz = load_gazetteer(str(gazetteer), str(heads))
         self.ner_fallback = ner_fallback
+        directory = stanza_backend.stanza_dir(stanza_dir)
+        backend = ner_backend or ("stanza" if directory else "natasha")
+        if backend not in NER_BACKENDS:
+            raise ToolkitError(f"unknown NER backend {backend!r} (available: {', '.join(NER_BACKENDS)})")
+        # None: natasha, looked up at call time (module-level, so it can be replaced)
+        self.stanza = stanza_backend.load_stanza(directory) if ner_fallback and backend == "stanza" else None
 
     def __call__(self, text: str, lang: str | None = None) -> list[dict]:
         if not text or not text.strip():
@@ -724,7 +727,7 @@ class PlaceExtractor:
         return lang in ("ru", "mixed")
 
     def _ner_entities(self, text: str, seg: _Segment, blocked: list[dict]) -> list[dict]:
-        """natasha LOC spans overlapping no `blocked` span; country and kind if the gazetteer knows the name.
+        """NER LOC spans overlapping no `blocked` span; country and kind if the gazetteer knows the name.
 
         Dropped: acronyms (the gazetteer lists the places among them; the rest are mostly organisations,
         like РК in a law's title), first names (Салтанат), and a common word opening a sentence (Пол земляной).
@@ -735,7 +738,7 @@ class PlaceExtractor:
         starts = [a for a, _ in spans]
         reach = list(itertools.accumulate((b for _, b in spans), max))  # furthest end so far
         out = []
-        for s, e in natasha_locations(norm):
+        for s, e in (self.stanza or natasha_locations)(norm):
             k = bisect.bisect_left(starts, e)  # spans starting before e; overlap if one ends after s
             i = first.get(s)
             if (k and reach[k - 1] > s) or norm[s:e].isupper() or i is None or _first_name(seg.toks[i][2]) \
