@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 from ..classify.ilo import CARRIED, interview_key, roll_up
 from ..codebook import ACTOR_LABELS, Codebook, load_codebook
 from ..errors import ToolkitError
+from ..extract.places import coordinates
 from ..extract.rates import RateTable
 from .citation import citation
 from .load import DB_NAME, TABLES
@@ -82,6 +83,14 @@ def merge(model: Iterable[dict], human: Iterable[dict] = ()) -> list[dict]:
            [overlay({}, h) for i, h in humans.items() if i not in by_id]
 
 
+def _place(ent: dict) -> dict:
+    """Fill coordinates a place span lacks (hand-coded gold has norm, country and kind only)."""
+    if ent.get("label") != "LOC" or ent.get("lat") is not None or not ent.get("norm"):
+        return ent
+    lat, lon = coordinates(ent["norm"], ent.get("country"), ent.get("kind"))
+    return ent if lat is None else {**ent, "lat": lat, "lon": lon}
+
+
 def _money(ent: dict, year: int | None, rates: RateTable) -> dict:
     """Fill USD/KZT values a record lacks (e.g. hand-coded gold) from the shipped rate table."""
     if ent.get("label") != "MONEY" or ent.get("usd_low") is not None or not ent.get("currency"):
@@ -118,7 +127,7 @@ class TableRows:
     def rows(self, rec: dict) -> tuple[dict, list[dict]]:
         cb, year = self.cb, year_of(rec)
         codes = [cb.check_code(c, rec["id"]) for c in rec.get("codes") or ()]
-        ents = [_money(e, year, self.rates) for e in rec.get("entities") or ()]
+        ents = [_place(_money(e, year, self.rates)) for e in rec.get("entities") or ()]
         for e in ents:
             cb.check_label(e["label"], rec["id"])
         usd = [v for e in ents if e["label"] == "MONEY" for v in (e.get("usd_low"), e.get("usd_high")) if v is not None]

@@ -750,3 +750,13 @@ class PlaceExtractor:
             out.append(entity(text, s, e, "LOC", norm=name, country=place.country if place else None,
                               kind=place.kind if place else "other", source="ner"))
         return out
+
+
+def coordinates(norm: str, country: str | None = None, kind: str | None = None) -> tuple[float | None, float | None]:
+    """(lat, lon) of a place from the shipped gazetteer, in `country` when given and preferably of `kind`
+    (Ош the city, not the region); (None, None) when the gazetteer does not list it. For spans that
+    carry a norm but no coordinates (hand-coded gold)."""
+    listed = [p for p in load_gazetteer().by_key.get(fold(normalise(norm)), [])
+              if p.lat is not None and (not country or p.country == country)]
+    listed.sort(key=lambda p: p.kind != kind)
+    return (listed[0].lat, listed[0].lon) if listed else (None, None)
