@@ -16,7 +16,7 @@ from rich.logging import RichHandler
 
 from . import __version__
 from .annotation.cli import agreement, ls_app
-from .cliutil import ENGINE, PROCESSES, SCHEDULER, err, registrar
+from .cliutil import ENGINE, PLACE_NER, PROCESSES, SCHEDULER, STANZA_DIR, err, registrar
 from .dataset.cli import dataset, quotes, serve
 from .errors import ToolkitError
 
@@ -117,25 +117,28 @@ def tag(input: Path = typer.Argument(..., help="Segment JSONL/Parquet file, dire
         output: Path = typer.Option(..., "--output", "-o", help="A .jsonl file, or a directory for partitioned Parquet."),
         model: Optional[Path] = typer.Option(None, help="Code model directory (default: models/codes)."),
         rates: Optional[Path] = typer.Option(None, help="Exchange-rate CSV (default: the shipped table)."),
+        place_ner: str = PLACE_NER, stanza_dir: Optional[Path] = STANZA_DIR,
         engine: str = ENGINE, processes: int = PROCESSES, scheduler: Optional[str] = SCHEDULER) -> None:
     """Add language, codes (with scores) and entities to every segment."""
     import functools
 
-    from .pipeline import Tagger
-    _run_stage(functools.partial(Tagger, model, rates_path=rates), input, output, engine, processes, scheduler, "tagged")
+    from .pipeline import Tagger, place_ner_config
+    _run_stage(functools.partial(Tagger, model, rates_path=rates, config=place_ner_config(place_ner, stanza_dir)),
+               input, output, engine, processes, scheduler, "tagged")
 
 
 @command
 def extract(input: Path = typer.Argument(..., help="Segment JSONL."),
             output: Path = typer.Option(..., "--output", "-o", help="Segment JSONL with entities."),
             rates: Optional[Path] = typer.Option(None, help="Exchange-rate CSV (default: the shipped table)."),
+            place_ner: str = PLACE_NER, stanza_dir: Optional[Path] = STANZA_DIR,
             engine: str = ENGINE, processes: int = PROCESSES, scheduler: Optional[str] = SCHEDULER) -> None:
     """Add entities (actors, money, places) to every segment, without classifying codes."""
     import functools
 
-    from .pipeline import Tagger
-    _run_stage(functools.partial(Tagger, codes=False, rates_path=rates), input, output, engine, processes, scheduler,
-               "extracted entities for")
+    from .pipeline import Tagger, place_ner_config
+    _run_stage(functools.partial(Tagger, codes=False, rates_path=rates, config=place_ner_config(place_ner, stanza_dir)),
+               input, output, engine, processes, scheduler, "extracted entities for")
 
 
 @command

@@ -31,3 +31,9 @@ def registrar(app: typer.Typer) -> Callable:
 ENGINE = typer.Option("local", help="local (processes on this machine) or dask (a LocalCluster, or --scheduler ADDRESS).")
 PROCESSES = typer.Option(0, help="Worker processes (0: one per core, at most one per chunk).")
 SCHEDULER = typer.Option(None, help="Address of an existing Dask scheduler.")
+PLACE_NER = typer.Option("none", "--place-ner", help="Statistical NER adding places the gazetteer rules miss: none "
+                         "(default: rules only), natasha (ships with the toolkit) or stanza (needs --stanza-dir).")
+STANZA_DIR = typer.Option(None, "--stanza-dir", envvar="NLP_TOOLKIT_STANZA_DIR",
+                          help="Directory of stanza's Russian models (made elsewhere with stanza.download('ru', "
+                               "processors='tokenize,ner', model_dir=DIR)); implies --place-ner stanza. Needs "
+                               "pip install 'nlp-toolkit[stanza]'; without it natasha is used, with a warning.")

@@ -22,8 +22,8 @@ DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "codes"
 EXTRACTOR_MODULES = {"money": "nlp_toolkit.extract.money", "actors": "nlp_toolkit.extract.actors",
                      "places": "nlp_toolkit.extract.places"}
 DEFAULT_EXTRACTORS = ("money", "places", "actors")
-# natasha's NER fallback for places costs ~20x the time and, on the real report pages, lowered LOC
-# precision (eval/places.py): off by default, `--ner-fallback` turns it on.
+# A statistical NER fallback for places (natasha's) costs ~20x the time and, on the real report pages,
+# lowered LOC precision (eval/places.py): off by default, `--place-ner natasha|stanza` turns it on.
 DEFAULT_CONFIG = {"places": {"ner_fallback": False}}
 # When spans overlap, the longer wins; on a tie, money beats places beats actors.
 LABEL_PRIORITY = {"MONEY": 3, "LOC": 2}
@@ -37,6 +37,24 @@ def make_extractor(name: str, **config):
     if name in EXTRACTOR_MODULES:
         importlib.import_module(EXTRACTOR_MODULES[name])
     return extractors.create(name, **config)
+
+
+def place_ner_config(backend: str = "none", stanza_dir: str | os.PathLike | None = None) -> dict[str, dict]:
+    """Tagger config for the places' NER fallback. stanza is checked here, once, before any worker
+    starts: if it cannot load, one warning says why and natasha is used instead."""
+    backend = "stanza" if stanza_dir and backend == "none" else backend
+    if backend == "none":
+        return {}
+    if backend not in ("natasha", "stanza"):
+        raise ToolkitError(f"--place-ner {backend!r}: use none, natasha or stanza")
+    if backend == "stanza":
+        from .extract import stanza_backend
+        found = stanza_backend.problems(stanza_backend.stanza_dir(stanza_dir))
+        if found:
+            stanza_backend.warn(found)
+            backend = "natasha"
+    extra = {"stanza_dir": str(stanza_dir)} if backend == "stanza" and stanza_dir else {}
+    return {"places": {"ner_fallback": True, "ner_backend": backend, **extra}}
 
 
 def year_of(rec: dict) -> int | None:
