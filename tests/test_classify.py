@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nlp_toolkit.classify.active import rank
 from nlp_toolkit.classify.ilo import roll_up
-from nlp_toolkit.classify.model import CodeModel
+from nlp_toolkit.classify.model import CodeModel, classifiers, passages
 from nlp_toolkit.classify.rules import CueClassifier
-from nlp_toolkit.classify.train import train
+from nlp_toolkit.classify.train import train, tune_thresholds
 from nlp_toolkit.errors import ToolkitError
 
 # Short answers written for the tests, in both languages, with their codes.
@@ -100,6 +103,74 @@ def test_cue_rules_match_inflected_russian_and_kyrgyz_suffixes():
     assert "document_retention" in rules.matches("Паспорта забрали в первый же день.")
     assert "recruitment_fees" in rules.matches("Ортомчуларга беш миң сом төлөдүк.")
     assert rules.matches("Погода была хорошая.") == {}
+
+
+@pytest.mark.parametrize("text, code", [
+    ("Мигрантам три месяца не выплачивали зарплату, по словам бригадира, «после сезона».", "wage_theft"),
+    ("По её словам, хозяйка собрала у девушек паспорта и держала их у себя.", "document_retention"),
+    ("Рабочих запирали на ночь, за ворота их не выпускали.", "movement_restriction"),
+    ("Полицейские требовали взятку прямо на рынке.", "bribery_extortion"),  # взятк: a stem cue, as a prefix
+    ("Работали по 14 часов, без выходных.", "excessive_hours"),
+    ("Каждые 30 дней приходилось выезжать на границу.", "irregular_status"),
+    ("После 9-го класса дочь пошла работать на поле.", "child_labour"),
+    ("Милиция базарда кармап, пара беришке туура келди.", "bribery_extortion"),
+    ("Кожоюн паспортубузду алып койду, бербей жатат.", "document_retention"),
+])
+def test_cue_rules_cover_retold_and_numeric_phrasings(text, code):
+    assert code in CueClassifier().matches(text)
+
+
+@pytest.mark.parametrize("text, code", [
+    ("Мы долго ждали автобус.", "debt_bondage"),      # долго is a Russian word, not Kyrgyz долг + -о
+    ("Через пару недель я уехал.", "bribery_extortion"),  # Russian пара is not Kyrgyz пара (bribe)
+    ("Машина стояла 4-5 часов на границе.", "excessive_hours"),  # digits are not the word "час"
+    ("Прошло 5 дней, и мы вернулись.", "irregular_status"),
+])
+def test_cue_rules_do_not_fire_on_lookalikes(text, code):
+    assert code not in CueClassifier().matches(text)
+
+
+def test_long_texts_are_scored_per_passage_too():
+    text = " ".join(f"Предложение номер {i} про работу." for i in range(40))
+    parts = passages(text, 300)
+    assert parts[0] == text and all(len(p) <= 300 for p in parts[1:]) and len(parts) > 3
+    assert passages("Короткий ответ.", 300) == ["Короткий ответ."]
+    assert passages("а" * 1000, 300) == ["а" * 1000]  # no sentence to cut at
+
+
+def test_cue_evidence_only_raises_a_score_by_its_measured_precision():
+    texts = [t for t, _ in EXAMPLES] * 3
+    codes = CueClassifier().codebook.code_ids
+    Y = np.array([[c in cs for c in codes] for _, cs in EXAMPLES] * 3, dtype=int)
+    est = classifiers.create("tfidf_lr+cues").fit(texts, Y, labels=codes)
+    alone = est.model_.predict_proba(texts)
+    both = est.predict_proba(texts)
+    assert (both >= alone - 1e-12).all() and (both <= 1).all()
+    j = codes.index("document_retention")
+    assert both[0, j] > alone[0, j]  # "забрал паспорт" is a cue
+    assert 0 < est.precision_[j] <= 1
+
+
+def test_thresholds_prefer_a_plateau_to_a_spike():
+    y = np.array([1] * 10 + [0] * 30)
+    proba = np.r_[np.linspace(0.3, 0.9, 10), np.linspace(0.0, 0.45, 30)]
+    thr = tune_thresholds(y[:, None], proba[:, None], ["c"])
+    assert 0.1 <= thr["c"] <= 0.9 and thr == tune_thresholds(y[:, None], proba[:, None], ["c"])
+    assert tune_thresholds(np.zeros((3, 1), int), np.zeros((3, 1)), ["c"]) == {"c": 0.5}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("паспортзабралидолгпара ңөү\u00a0\u00ad-–.,!?0123456789 ") + ["😀", "a", "o", "\n"]),
+               max_size=300))
+def test_cue_rules_and_passages_take_any_text(text):
+    found = CueClassifier().matches(text)
+    assert set(found) <= set(CueClassifier().codebook.code_ids)
+    assert passages(text, 40)[0] == text
+
+
+def test_cue_rules_handle_a_megabyte():
+    text = "Хозяин забрал паспорт. " * 45_000
+    assert "document_retention" in CueClassifier().matches(text)
 
 
 def test_ilo_roll_up_needs_involuntariness_and_menace():

@@ -16,8 +16,12 @@ LIMITS = """\
 - Cross-validation is grouped by interview (no interview is in both training and test folds); the
   thresholds were tuned on the same out-of-fold scores, so the tuned figures are slightly optimistic.
 - Codes listed under "rule fallback" had too few examples to learn and are predicted by cue phrases.
-- Scores are model probabilities (logistic regression) or 0/1 for rules; codes are an indication for
-  a human coder to confirm, never evidence on their own."""
+- Scores are model probabilities (logistic regression, joined with the cue phrases' precision on the
+  training data where a cue occurs) or 0/1 for rules; codes are an indication for a human coder to
+  confirm, never evidence on their own.
+- Our interviews are mostly first-person answer turns; text that retells testimony (reports, key
+  informants) is scored per passage of a few sentences and leans more on the cue phrases. Measure on
+  such text before relying on the figures above: they describe our interviews' wording."""
 
 
 def write_card(directory: Path, report: dict, cb: Codebook) -> None:

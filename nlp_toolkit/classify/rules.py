@@ -6,31 +6,45 @@ import functools
 import re
 from pathlib import Path
 
-
 from ..codebook import Codebook, load_codebook
 from ..io import read_yaml
 from ..kyrgyz import matches_stem
+from ..morph import is_known
 from ..text import fold, normalise, words
-from .features import lemma_tokens, word_lemma
+from .features import KY_LETTERS, word_lemma
 
 CUES = Path(__file__).parent / "data" / "cues.yaml"
 MAX_GAP = 2  # extra words allowed inside the window of a multi-word cue (in any order)
+FINAL_VOWELS = set("аяоеёыиуюйь")
+
+
+def _ru_word(word: str) -> str:
+    """A Russian cue word as its lemma; a word the dictionary does not know (a stem such as `взятк`,
+    or slang) becomes a `prefix*` without its final vowel, so every inflection still matches."""
+    if is_known(word) or word.endswith("*"):
+        return word if word.endswith("*") else word_lemma(word)
+    return (word[:-1] if len(word) > 5 and word[-1] in FINAL_VOWELS else word) + "*"
 
 
 @functools.lru_cache(maxsize=4)
-def _load_cues(path: str, codebook_path: str) -> dict[str, list[tuple[str, ...]]]:
-    """code -> cues; Russian cue words become lemmas, Kyrgyz ones stay stems or `prefix*` patterns."""
+def _load_cues(path: str, codebook_path: str) -> tuple[dict[str, list[tuple[str, ...]]], frozenset[str], frozenset[str]]:
+    """code -> cues, the Russian lemmas and the Kyrgyz stems among the cue words. Russian cue words
+    become lemmas (or prefixes), Kyrgyz ones stay stems or `prefix*` patterns."""
     cb = load_codebook(codebook_path)
     raw = read_yaml(path, "cue list")
     for code in raw:
         cb.check_code(code, path)
     cues: dict[str, list[tuple[str, ...]]] = {}
+    ru_lemmas: set[str] = set()
+    ky_stems: set[str] = set()
     for code in cb.codes.values():
         extra = raw.get(code.id, {})
-        ru = {tuple(lemma_tokens(p)) for p in list(code.cues_ru) + list(extra.get("ru", []))}
+        ru = {tuple(_ru_word(fold(w)) for _, _, w in words(p)) for p in list(code.cues_ru) + list(extra.get("ru", []))}
         ky = {tuple(fold(w) for w in p.split()) for p in extra.get("ky", [])}
+        ru_lemmas |= {w for cue in ru for w in cue if not w.endswith("*")}
+        ky_stems |= {w for cue in ky for w in cue if not w.endswith("*")}
         cues[code.id] = sorted(c for c in ru | ky if c)
-    return cues
+    return cues, frozenset(ru_lemmas), frozenset(ky_stems)
 
 
 @functools.lru_cache(maxsize=4)
@@ -40,17 +54,20 @@ def _load_patterns(path: str) -> dict[str, list[re.Pattern]]:
             for code, spec in raw.items() if spec.get("regex")}
 
 
-def _positions(tokens: list[tuple[str, str]], stems: frozenset[str], prefixes: frozenset[str]) -> dict[str, list[int]]:
-    """cue word -> positions of the words it matches: as a lemma, as a Kyrgyz stem + suffix chain,
-    or as a `prefix*`. One pass over the words' prefixes instead of testing every cue everywhere."""
+def _positions(tokens: list[tuple[str, str]], lemmas: frozenset[str], stems: frozenset[str],
+               prefixes: frozenset[str]) -> dict[str, list[int]]:
+    """cue word -> positions of the words it matches: a Russian cue by lemma, a Kyrgyz stem as the
+    whole word or (unless the word is a Russian dictionary word: долго is not долг + -о) with a
+    suffix chain, a `prefix*` by prefix. One pass over the words' prefixes, not every cue everywhere."""
     found: dict[str, list[int]] = {}
     for i, (word, lemma) in enumerate(tokens):
-        hits = {lemma} & stems
+        hits = {lemma} & lemmas
+        inflected_ky = bool(KY_LETTERS & set(word)) or not is_known(word)
         for k in range(1, len(word) + 1):
             pre = word[:k]
             if pre in prefixes:
                 hits.add(pre + "*")
-            if pre in stems and (k == len(word) or matches_stem(word, pre)):
+            if pre in stems and (k == len(word) or (inflected_ky and matches_stem(word, pre))):
                 hits.add(pre)
         for h in hits:
             found.setdefault(h, []).append(i)
@@ -73,10 +90,9 @@ class CueClassifier:
 
     def __init__(self, codebook: Codebook | None = None, cues_path: str | Path = CUES) -> None:
         self.codebook = codebook or load_codebook()
-        self.cues = _load_cues(str(cues_path), str(self.codebook.path))
+        self.cues, self._lemmas, self._stems = _load_cues(str(cues_path), str(self.codebook.path))
         self.patterns = _load_patterns(str(cues_path))
         words_ = {w for cues in self.cues.values() for cue in cues for w in cue}
-        self._stems = frozenset(w for w in words_ if not w.endswith("*"))
         self._prefixes = frozenset(w[:-1] for w in words_ if w.endswith("*"))
 
     def fit(self, texts=None, y=None) -> "CueClassifier":
@@ -85,7 +101,7 @@ class CueClassifier:
     def matches(self, text: str) -> dict[str, list[str]]:
         """code -> the cue phrases (as lemmas) found in `text`."""
         tokens = [(fold(w), word_lemma(w)) for _, _, w in words(normalise(text))]
-        positions = _positions(tokens, self._stems, self._prefixes)
+        positions = _positions(tokens, self._lemmas, self._stems, self._prefixes)
         found: dict[str, list[str]] = {}
         for code, cues in self.cues.items():
             hits = [" ".join(c) for c in cues if _contains(positions, c)]

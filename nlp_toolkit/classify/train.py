@@ -60,14 +60,20 @@ def out_of_fold(kind: str, texts: list[str], Y: np.ndarray, groups: list[str], l
 
 
 def tune_thresholds(Y: np.ndarray, proba: np.ndarray, labels: list[str]) -> dict[str, float]:
-    """Per code, the threshold with the best out-of-fold F1 (0.5 when the code never occurs)."""
+    """Per code, the threshold with the best out-of-fold F1 averaged with its two neighbours on the
+    grid, the middle one if several tie (0.5 when the code never occurs). With a few dozen positives the raw F1 curve has spikes one
+    lucky segment wide; the middle of a good plateau holds up better on unseen interviews (nested CV
+    on the demo gold: micro-F1 0.708 vs 0.698). Shrinking toward 0.5 or toward one shared threshold
+    did worse there, so it is not done."""
     out = {}
     for j, code in enumerate(labels):
         if Y[:, j].sum() == 0:
             out[code] = 0.5
             continue
-        f1s = [f1_score(Y[:, j], proba[:, j] >= t, zero_division=0) for t in THRESHOLDS]
-        out[code] = float(THRESHOLDS[int(np.argmax(f1s))])
+        f1s = np.array([f1_score(Y[:, j], proba[:, j] >= t, zero_division=0) for t in THRESHOLDS])
+        smooth = np.convolve(np.pad(f1s, 1, mode="edge"), np.ones(3) / 3, mode="valid")
+        best = np.flatnonzero(smooth >= smooth.max() - 1e-9)
+        out[code] = float(THRESHOLDS[best[len(best) // 2]])  # the middle of a tie, not its low end
     return out
 
 

@@ -1,0 +1,71 @@
+"""Code classifier figures: grouped CV on the project gold, and the default model on the real report pages.
+
+    .venv/bin/python eval/codes.py [--kind KIND] [--model DIR] [--no-eval]
+
+1. Grouped 5-fold CV (by interview) on annotation/gold/*.jsonl for one candidate, with the thresholds
+   `train.py` would choose: micro/macro-F1 overall, per language and per code.
+2. The model in DIR (default models/codes, trained on project data only) on ../shared/eval report
+   pages: codes P/R/F1 per code. The report text is only read to measure, never stored.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+
+from _common import EVAL, ROOT
+from nlp_toolkit.classify.model import CodeModel
+from nlp_toolkit.classify.train import evaluate, out_of_fold, training_matrix, tune_thresholds
+from nlp_toolkit.codebook import load_codebook
+from nlp_toolkit.io import read_jsonl
+
+
+def per_code_table(Y: np.ndarray, pred: np.ndarray, labels: list[str]) -> None:
+    res = evaluate(Y, pred, labels)
+    print(f"micro-F1 {res['micro_f1']:.3f} macro-F1 {res['macro_f1']:.3f}")
+    for code, m in res["per_code"].items():
+        if m["support"] or pred[:, labels.index(code)].any():
+            print(f"  {code:24s} P {m['p']:.2f} R {m['r']:.2f} F1 {m['f1']:.2f} n={m['support']}")
+
+
+def cv(kind: str) -> None:
+    cb = load_codebook()
+    recs = [r for f in sorted((ROOT / "annotation" / "gold").glob("*.jsonl")) for r in read_jsonl(f)]
+    texts, Y, groups = training_matrix(recs, cb)
+    proba = out_of_fold(kind, texts, Y, groups, cb.code_ids, 5)
+    thr = tune_thresholds(Y, proba, cb.code_ids) if kind != "cues" else {c: 0.5 for c in cb.code_ids}
+    pred = proba >= np.array([thr[c] for c in cb.code_ids])
+    print(f"== grouped CV on the project gold ({len(recs)} segments), {kind}")
+    per_code_table(Y, pred, cb.code_ids)
+    for lang in ("ru", "ky", "mixed"):
+        idx = [i for i, r in enumerate(recs) if r.get("lang") == lang]
+        res = evaluate(Y[idx], pred[idx], cb.code_ids)
+        print(f"  lang {lang:5s} n={len(idx):4d} micro-F1 {res['micro_f1']:.3f} macro-F1 {res['macro_f1']:.3f}")
+
+
+def report_pages(model_dir: str | None) -> None:
+    cb = load_codebook()
+    gold = list(read_jsonl(EVAL / "report_dev_gold.jsonl"))
+    model = CodeModel.load(model_dir or ROOT / "models" / "codes")
+    codes, _ = model.predict([r["text"] for r in gold])
+    _, Y, _ = training_matrix(gold, cb)
+    pred = np.array([[c in row for c in cb.code_ids] for row in codes], dtype=int)
+    print(f"== real report pages ({len(gold)} segments), model {model.kind} ({model_dir or 'models/codes'})")
+    per_code_table(Y, pred, cb.code_ids)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--kind", default=None, help="candidate to cross-validate (default: the model's kind)")
+    ap.add_argument("--model", default=None)
+    ap.add_argument("--no-eval", action="store_true", help="CV only")
+    args = ap.parse_args()
+    kind = args.kind or CodeModel.load(args.model or ROOT / "models" / "codes").kind
+    cv(kind)
+    if not args.no_eval:
+        report_pages(args.model)
+
+
+if __name__ == "__main__":
+    main()
