@@ -55,7 +55,10 @@ class TfidfLogReg:
         import warnings
         with warnings.catch_warnings():  # codes absent from a training fold are expected, not a problem
             warnings.filterwarnings("ignore", message="Label not .* is present in all training examples")
-            self.model_ = self._pipeline().fit(texts, Y)
+            pipeline = self._pipeline()
+            pipeline[-1].set_params(n_jobs=-1)  # one code per core while training (5k segments: 14 -> 5 s)
+            self.model_ = pipeline.fit(texts, Y)
+            pipeline[-1].set_params(n_jobs=None)  # predicting stays in-process: engine workers are the parallelism
         self.n_codes_ = Y.shape[1]
         return self
 
