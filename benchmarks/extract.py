@@ -30,7 +30,8 @@ from synthetic import records  # noqa: E402
 from nlp_toolkit.classify.ilo import interview_key  # noqa: E402
 from nlp_toolkit.corpus.langid import detect_language  # noqa: E402
 from nlp_toolkit.extract.places import natasha_locations  # noqa: E402
-from nlp_toolkit.pipeline import DEFAULT_CONFIG, Tagger, make_extractor, year_of  # noqa: E402
+from nlp_toolkit.pipeline import DEFAULT_CONFIG, Tagger, make_extractor  # noqa: E402
+from nlp_toolkit.segments import year_of  # noqa: E402
 
 TARGET = 500  # segments/s each extractor must reach alone on one core
 

@@ -17,6 +17,7 @@ from .corpus.langid import detect_language
 from .errors import ToolkitError
 from .extract.base import resolve_overlaps
 from .registry import extractors
+from .segments import year_of
 
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "codes"
 EXTRACTOR_MODULES = {"money": "nlp_toolkit.extract.money", "actors": "nlp_toolkit.extract.actors",
@@ -55,14 +56,6 @@ def place_ner_config(backend: str = "none", stanza_dir: str | os.PathLike | None
             backend = "natasha"
     extra = {"stanza_dir": str(stanza_dir)} if backend == "stanza" and stanza_dir else {}
     return {"places": {"ner_fallback": True, "ner_backend": backend, **extra}}
-
-
-def year_of(rec: dict) -> int | None:
-    """The interview year from `date` (ISO) or `year`, for converting money to USD/KZT."""
-    if isinstance(rec.get("year"), int):
-        return rec["year"]
-    date = str(rec.get("date") or "")
-    return int(date[:4]) if date[:4].isdigit() else None
 
 
 class Tagger:

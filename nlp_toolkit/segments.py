@@ -17,6 +17,14 @@ from .io import read_jsonl, write_jsonl
 LANGS = ("ru", "ky", "mixed", "other")
 
 
+def year_of(rec: dict) -> int | None:
+    """The interview year from `date` (ISO) or `year`: money is converted at that year's rates."""
+    if isinstance(rec.get("year"), int):
+        return rec["year"]
+    date = str(rec.get("date") or "")
+    return int(date[:4]) if date[:4].isdigit() else None
+
+
 def where(rec: dict, path: str | os.PathLike | None = None) -> str:
     """'file:line (id X)' for messages about a record."""
     loc = f"{path}:{rec['_line']}" if path and "_line" in rec else str(path or "")

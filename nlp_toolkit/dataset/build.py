@@ -28,6 +28,7 @@ from ..codebook import ACTOR_LABELS, Codebook, load_codebook
 from ..errors import ToolkitError
 from ..extract.places import coordinates
 from ..extract.rates import RateTable
+from ..segments import year_of
 from .citation import citation
 from .load import DB_NAME, TABLES
 
@@ -48,11 +49,6 @@ ENTITY_ATTRS = {"low": _FLOAT, "high": _FLOAT, "currency": _STR, "role": _STR, "
 ENTITY_COLUMNS = {"segment_id": _STR, "interview_id": _STR, "label": _STR, "start": _INT, "end": _INT, "text": _STR,
                   **ENTITY_ATTRS, "norm_key": _STR, "year": _INT, "source": _STR, "source_file": _STR,
                   "line_start": _INT, "line_end": _INT}
-
-
-def year_of(rec: dict) -> int | None:
-    date = str(rec.get("date") or "")
-    return int(date[:4]) if date[:4].isdigit() else rec.get("year")
 
 
 def _int(value) -> int | None:
