@@ -94,6 +94,12 @@ class CueClassifier:
         self.patterns = _load_patterns(str(cues_path))
         words_ = {w for cues in self.cues.values() for cue in cues for w in cue}
         self._prefixes = frozenset(w[:-1] for w in words_ if w.endswith("*"))
+        # cue first word -> (code, position in the code's list, cue): only cues whose first word occurs are tried
+        self._by_first: dict[str, list[tuple[str, int, tuple[str, ...]]]] = {}
+        for code, cues in self.cues.items():
+            for n, cue in enumerate(cues):
+                if cue:
+                    self._by_first.setdefault(cue[0], []).append((code, n, cue))
 
     def fit(self, texts=None, y=None) -> "CueClassifier":
         return self
@@ -102,9 +108,14 @@ class CueClassifier:
         """code -> the cue phrases (as lemmas) found in `text`."""
         tokens = [(fold(w), word_lemma(w)) for _, _, w in words(normalise(text))]
         positions = _positions(tokens, self._lemmas, self._stems, self._prefixes)
+        cue_hits: dict[str, list[tuple[int, str]]] = {}
+        for word in positions:
+            for code, n, cue in self._by_first.get(word, ()):
+                if _contains(positions, cue):
+                    cue_hits.setdefault(code, []).append((n, " ".join(cue)))
         found: dict[str, list[str]] = {}
-        for code, cues in self.cues.items():
-            hits = [" ".join(c) for c in cues if _contains(positions, c)]
+        for code in self.cues:
+            hits = [c for _, c in sorted(cue_hits.get(code, ()))]
             hits += [p.pattern for p in self.patterns.get(code, ()) if p.search(text)]
             if hits:
                 found[code] = hits
