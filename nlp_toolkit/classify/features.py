@@ -28,5 +28,6 @@ def lemma_tokens(text: str) -> list[str]:
     return [word_lemma(w) for _, _, w in words(normalise(text))]
 
 
+@functools.lru_cache(maxsize=32_768)  # cross-validation lemmatises each text once per fold
 def lemma_text(text: str) -> str:
     return " ".join(lemma_tokens(text))

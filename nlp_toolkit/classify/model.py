@@ -22,7 +22,7 @@ from .. import __version__
 from ..errors import ToolkitError
 from ..registry import Registry
 from .features import lemma_text
-from .rules import CueClassifier
+from .rules import cue_rules
 
 FORMAT_VERSION = 2  # 2: balanced classes, passage windows, noisy-OR cue evidence (older pickles lack them)
 classifiers = Registry("classifier")
@@ -145,7 +145,7 @@ class CueScorer:
 
     def fit(self, texts: list[str], Y: np.ndarray, labels: list[str] | None = None) -> "CueScorer":
         self.labels_ = labels
-        self.rules_ = CueClassifier()
+        self.rules_ = cue_rules()
         return self
 
     def __getstate__(self) -> dict:
@@ -154,7 +154,7 @@ class CueScorer:
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
-        self.rules_ = CueClassifier()
+        self.rules_ = cue_rules()
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         found = self.rules_.predict_codes(texts)
@@ -204,7 +204,7 @@ class CodeModel:
         """Per-code scores in [0, 1]; rule-only codes score 1.0 when a cue matches."""
         proba = self.estimator.predict_proba(texts) if texts else np.zeros((0, len(self.codes)))
         if self.rule_codes:
-            rules = CueClassifier().predict_codes(texts)
+            rules = cue_rules().predict_codes(texts)
             for j, code in enumerate(self.codes):
                 if code in self.rule_codes:
                     proba[:, j] = [float(code in r) for r in rules]

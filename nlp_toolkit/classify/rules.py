@@ -15,6 +15,7 @@ from .features import KY_LETTERS, word_lemma
 
 CUES = Path(__file__).parent / "data" / "cues.yaml"
 MAX_GAP = 2  # extra words allowed inside the window of a multi-word cue (in any order)
+MEMO = 32_768  # texts whose cue codes are remembered: cross-validation asks for each text once per fold
 FINAL_VOWELS = set("аяоеёыиуюйь")
 
 
@@ -100,6 +101,7 @@ class CueClassifier:
             for n, cue in enumerate(cues):
                 if cue:
                     self._by_first.setdefault(cue[0], []).append((code, n, cue))
+        self._codes_of = functools.lru_cache(maxsize=MEMO)(lambda text: frozenset(self.matches(text)))
 
     def fit(self, texts=None, y=None) -> "CueClassifier":
         return self
@@ -122,4 +124,11 @@ class CueClassifier:
         return found
 
     def predict_codes(self, texts: list[str]) -> list[set[str]]:
-        return [set(self.matches(t)) for t in texts]
+        return [set(self._codes_of(t)) for t in texts]
+
+
+@functools.lru_cache(maxsize=4)
+def cue_rules(cues_path: str = str(CUES)) -> CueClassifier:
+    """One cue classifier per process and cue file, shared by every model that uses the rules (and
+    so is its memory of texts already matched)."""
+    return CueClassifier(cues_path=cues_path)
