@@ -332,6 +332,26 @@ def test_own_sentence_beats_earlier_sentence(ext):
     assert roles(ext, text, "ru") == [("90 тысяч тенге", "wage")]
 
 
+@pytest.mark.parametrize("text, lang, expected", [
+    # papers as the police's pretext: lacking them, having them checked, a "fine" so called
+    ("Рынокто милиция жүрөт. Каттоосу жоктордон 15 миң теңге талап кылышат.", "ky", "bribe"),
+    ("Менттер паспортту карап, 700 рубль бересиң, кетесиң.", "ky", "bribe"),
+    ("Чек арада айып деп 20 миң теңге алышты.", "ky", "bribe"),
+    ("Патруль остановил. Без регистрации, говорят, 10 тысяч тенге.", "ru", "bribe"),
+    # the same paper words alone still name what was paid for
+    ("Каттоо үчүн 5 миң теңге төлөдүм.", "ky", "fee"),
+])
+def test_papers_as_a_pretext_make_a_bribe(ext, text, lang, expected):
+    assert [e["role"] for e in ext(text, lang)] == [expected], ext(text, lang)
+
+
+def test_weak_cues_only_break_ties(ext):
+    """A generic verb beside the amount ("платили") does not outweigh a clear cue a sentence back."""
+    text = "Лейтенант сказал: или решаем здесь. Кто решал, платили по 40 тысяч тенге."
+    assert roles(ext, text, "ru") == [("40 тысяч тенге", "bribe")]
+    assert roles(ext, "Хозяин платил 40 тысяч тенге.", "ru") == [("40 тысяч тенге", "wage")]
+
+
 def test_no_cue_is_other(ext):
     assert roles(ext, "Мы видели 500 сом на земле.", "ru") == [("500 сом", "other")]
 

@@ -90,6 +90,7 @@ class Lexicon:
     reach: int
     sentence_penalty: float
     payer_silences_below: float
+    weak_below: float
     priority: dict[str, int]
     _keys: dict[tuple[str, bool], frozenset[str]] = field(default_factory=dict)
     _described: dict[str, tuple] = field(default_factory=dict)
@@ -253,6 +254,7 @@ def _build(raw: dict, path: str) -> Lexicon:
         cue_prefixes=tuple({k[:-1] for opts in cues.values() for c in opts for k in c.keys if k.endswith(PREFIX_MARK)}),
         reach=int(raw.get("role_reach", 40)), sentence_penalty=float(raw.get("sentence_penalty", 6)),
         payer_silences_below=float(raw.get("payer_silences_below", 0)),
+        weak_below=float(raw.get("weak_below", 0)),
         priority={r: n for n, r in enumerate(prior)},
     )
 
@@ -827,6 +829,7 @@ class MoneyExtractor:
         evidence in all (sum of weight / distance), then to the order of `priority` in money.yaml.
         A `worker_pays` form in the amount's sentence ("төлөдүм", "я заплатил") silences the weak
         wage cues (money the worker pays out is not their pay: "айына 15 000 төлөйбүз" is rent).
+        Cues lighter than `weak_below` only break ties: they count when no heavier cue is in reach.
         """
         lex = self.lex
         kyrgyz = lang != "ru"
@@ -859,11 +862,13 @@ class MoneyExtractor:
                     pays = pays or (apart == 0 and d <= lex.reach)
                 elif d <= lex.reach:
                     found.append((cue.role, d, cue.weight))
+            if pays:
+                found = [f for f in found if not (f[0] == "wage" and f[2] < lex.payer_silences_below)]
+            if any(weight >= lex.weak_below for _, _, weight in found):
+                found = [f for f in found if f[2] >= lex.weak_below]
             nearest: dict[str, float] = {}  # role -> its best distance / weight
             total: dict[str, float] = {}  # role -> sum of weight / distance, to break ties
             for role, d, weight in found:
-                if pays and role == "wage" and weight < lex.payer_silences_below:
-                    continue
                 nearest[role] = min(nearest.get(role, d / weight), d / weight)
                 total[role] = total.get(role, 0) + weight / d
             a.role = min(nearest, key=lambda r: (nearest[r], -total[r], lex.priority.get(r, len(lex.priority))),
