@@ -128,3 +128,21 @@ def test_gold_builder_carries_spans_through_pseudonymisation(tmp_path):
     assert texts[0] == ("INTERMEDIARY", "Посредник") and texts[1] == ("MONEY", "20 тысяч тенге")
     assert texts[2][0] == "INTERMEDIARY" and texts[2][1] != "Марат" and texts[3] == ("LOC", "Шымкенте")
     assert all(rec["text"][e["start"]:e["end"]] == e["text"] for e in rec["entities"])
+
+
+def test_gold_builder_places_spans_on_adjacent_replaced_names(tmp_path):
+    """Two names side by side, both replaced: each span lands on its own pseudonym, whole."""
+    from nlp_toolkit.annotation.gold import build
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "t2.md").write_text(
+        "%% file: t2.txt\nМаек № 2\nКатышуучу: Бекжан Осмонов\nМаектин датасы: 01.06.2020\nМаектин тили: кыргызча\n\n"
+        "Суроо: Ким айтты?\nЖооп: Анан [Бахтияр|EMPLOYER] [Салтанатка|INTERMEDIARY] айтты, акча берген жок.\n",
+        encoding="utf-8")
+    build(src, tmp_path / "corpus", tmp_path / "gold")
+    rec = next(read_jsonl(tmp_path / "gold" / "t2.jsonl"))
+    assert "Бахтияр" not in rec["text"] and "Салтанат" not in rec["text"]
+    first, second = rec["entities"]
+    assert (first["label"], second["label"]) == ("EMPLOYER", "INTERMEDIARY")
+    assert rec["text"][first["end"]:second["start"]] == " "
+    assert rec["text"][:first["start"]] == "Анан " and rec["text"][second["end"]:].startswith(" айтты")

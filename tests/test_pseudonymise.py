@@ -78,3 +78,20 @@ def test_harmonise_kyrgyz_suffixes():
              ("Жоомарт", "га"): "ка", ("Болот", "го"): "ко", ("Айгүл", "га"): "гө", ("Мээрим", "лар"): "дер",
              ("Бала", "дар"): "лар", ("Кубат", "дагы"): "тагы", ("Улан", "ды"): "ды", ("Үмүт", "ду"): "тү"}
     assert {k: harmonise(*k) for k in pairs} == pairs
+
+
+def test_capitalised_kyrgyz_words_and_acronyms_are_not_names():
+    """natasha tags sentence-initial Kyrgyz words (Анда, Биздин) and "ЕАЭСтин" as PER in mixed text."""
+    p = Pseudonymiser()
+    text = "Ну, работали в цеху. Анда биз Алматыда элек. Биздин кожоюн ЕАЭСтин эрежесин билбейт. Потом пришёл Евлампий."
+    out = p(text, "i10", "mixed")
+    assert out.startswith("Ну, работали в цеху. Анда биз Алматыда элек. Биздин кожоюн ЕАЭСтин эрежесин билбейт.")
+    assert "Евлампий" not in out
+
+
+def test_leaks_counts_capitalised_words_only():
+    """A lower-case common word spelled like a name in the key ("анда" = then) is not a leak."""
+    p = Pseudonymiser()
+    p.register("i11", "Анда Петрова")
+    assert p.leaks("Анда пришла.", "i11") == ["анда"]
+    assert p.leaks("анда биз үйдө элек.", "i11") == []

@@ -12,6 +12,7 @@ and its ids are the ids `nlp-toolkit ingest` gives.
 from __future__ import annotations
 
 import difflib
+import re
 import sys
 from pathlib import Path
 
@@ -43,6 +44,25 @@ def _line_offsets(mf: MarkedFile, rec: dict) -> dict[int, int]:
     return offsets
 
 
+_TOKEN = re.compile(r"\w+|\W")
+
+
+def _opcodes(raw: str, pseudo: str) -> list[tuple]:
+    """Alignment of a raw turn and its pseudonymised text, word by word, as character ranges.
+
+    Pseudonyms replace whole words; a character diff pairs letters across two adjacent replaced
+    names ("Бахтияр Салтанатка") and misplaces the spans on them."""
+    ta = [(m.start(), m.end()) for m in _TOKEN.finditer(raw)]
+    tb = [(m.start(), m.end()) for m in _TOKEN.finditer(pseudo)]
+
+    def at(tokens: list[tuple[int, int]], i: int, text: str) -> int:
+        return tokens[i][0] if i < len(tokens) else len(text)
+
+    sm = difflib.SequenceMatcher(None, [raw[s:e] for s, e in ta], [pseudo[s:e] for s, e in tb], autojunk=False)
+    return [(tag, at(ta, i1, raw), at(ta, i2, raw), at(tb, j1, pseudo), at(tb, j2, pseudo))
+            for tag, i1, i2, j1, j2 in sm.get_opcodes()]
+
+
 def _map_offset(ops: list[tuple], pos: int, end: bool) -> int:
     """Position in the raw text -> position in the pseudonymised text."""
     for tag, a0, a1, b0, b1 in ops:
@@ -62,7 +82,7 @@ def carry_annotations(mf: MarkedFile, raw: list[dict], pseudo: list[dict]) -> li
     """Gold records: pseudonymised segments with the source's spans, codes and language on them."""
     gold = []
     for r, p in zip(raw, pseudo):
-        ops = difflib.SequenceMatcher(None, r["text"], p["text"], autojunk=False).get_opcodes()
+        ops = _opcodes(r["text"], p["text"])
         ents = []
         for i, offset in _line_offsets(mf, r).items():
             for e in mf.entities.get(i, []):

@@ -108,6 +108,10 @@ class Lexicon:
     def listed(self, w: str) -> bool:
         return w in self.kyrgyz or w in self.turkic or w in self.kazakh or w in self.russian or w in self.shared
 
+    def listed_turkic(self, w: str) -> bool:
+        """A Kyrgyz or Kazakh function word or frequent form (анда, биздин, мен): never a personal name."""
+        return w in self.kyrgyz or w in self.turkic or w in self.kazakh
+
 
 def _flat(value) -> list[str]:
     return [w for item in value for w in _flat(item)] if isinstance(value, list) else [fold(str(value))]

@@ -16,18 +16,19 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
 from ..errors import ToolkitError
 from ..io import atomic_write, read_yaml
 from ..kyrgyz import VOWELS, harmonise, is_suffix_chain
 from ..morph import best
 from ..text import fold, words
+from .langid import load_lexicon as langid_lexicon
 
 DATA = Path(__file__).parent / "data" / "names.yaml"
 # Russian-style surnames (Асанов, Токтогулова, Исаковым): natasha's PER on a word pymorphy only guesses
 # at is trusted when the word has such an ending.
 SURNAME_RE = re.compile(r"(ов|ев|ёв|ин|ын|ский|цкий|ская|цкая)(а|у|ым|ом|ой|е|ых|ыми|им)?$|(ова|ева|ина|ына)(ой|у|е)?$")
 _VOWELS = set("аеёиоуыэюяөү")
+_ACRONYM = re.compile(r"[A-ZА-ЯЁӨҮҢ]{2,}[a-zа-яёөүң]")  # ЕАЭСтин, УВДга: an acronym with a Kyrgyz suffix
 
 
 @functools.lru_cache(maxsize=1)
@@ -46,7 +47,10 @@ def _not_names():
 
 
 def _plausible_person(token: str) -> bool:
-    """natasha also tags capitalised Kyrgyz words (Ооба, Мен) as PER; keep only name-like words."""
+    """natasha also tags capitalised Kyrgyz words (Ооба, Мен, Анда, Биздин) and acronyms with a Kyrgyz
+    suffix (ЕАЭСтин) as PER; keep only name-like words that are not Turkic function words."""
+    if _ACRONYM.match(token) or langid_lexicon().listed_turkic(fold(token)):
+        return False
     parse = best(token)
     if parse is not None and {"Name", "Patr"} & set(parse.tag.grammemes) and parse.score >= 0.3:
         return True
@@ -212,11 +216,14 @@ class Pseudonymiser:
         return "".join(out)
 
     def leaks(self, text: str, interview: str) -> list[str]:
-        """Real names of this interview's key still present in `text` (should always be empty)."""
+        """Real names of this interview's key still present in `text` (should always be empty).
+
+        Only capitalised words count, as in the replacement: a name is written capitalised, and the
+        same letters in lower case are a common word ("анда" = then, whatever "Анда" was taken for)."""
         table = self.key.mapping.get(interview, {})
         found = []
         for real in table:
             if re.search(rf"(?<!\w){re.escape(real[:max(3, len(real) - 1)])}", fold(text)):
-                if any(_base_name(w, {real}) for _, _, w in words(text)):
+                if any(w[:1].isupper() and _base_name(w, {real}) for _, _, w in words(text)):
                     found.append(real)
         return found
