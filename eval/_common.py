@@ -15,6 +15,10 @@ SHARED = ROOT.parent / "shared"
 EVAL = SHARED / "eval"
 EXTERNAL = EVAL / "external"
 GOLD_SOURCES = ROOT / "annotation" / "gold" / "source"
+# Demo interviews the extractors' rules are measured on but never tuned on (nobody reads their misses):
+# five since the first rules, and six of the nine key-informant interviews written in session 3 (the
+# other three, ky13, ru16 and ru20, were chosen for tuning before anyone looked at the extractors' output).
+HELD_OUT = frozenset({"ky07", "ky08", "ru11", "ru12", "mx04", "ky11", "ky12", "ru17", "ru18", "ru19", "mx06"})
 
 
 @functools.cache

@@ -15,11 +15,10 @@ import argparse
 import time
 from collections import defaultdict
 
-from _common import EVAL, ROOT, shared_module
+from _common import EVAL, HELD_OUT, ROOT, shared_module
 from nlp_toolkit.io import read_jsonl
 from nlp_toolkit.pipeline import Tagger, make_extractor
 
-HELD_OUT = ("ky07", "ky08", "ru11", "ru12", "mx04")
 LABELS = ("INTERMEDIARY", "EMPLOYER", "POLICE", "BORDER_GUARD", "OFFICIAL", "LOC")
 
 

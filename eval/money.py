@@ -25,14 +25,13 @@ import re
 import time
 from collections import Counter
 
-from _common import EVAL, EXTERNAL, GOLD_SOURCES, shared_module
+from _common import EVAL, EXTERNAL, GOLD_SOURCES, HELD_OUT, shared_module
 from nlp_toolkit.codebook import load_codebook
 from nlp_toolkit.extract.actors import marked_records
 from nlp_toolkit.extract.money import MULT, NW, MoneyExtractor, load_lexicon
 from nlp_toolkit.io import read_jsonl
 from nlp_toolkit.text import fold
 
-HELD_OUT = frozenset({"ky07", "ky08", "ru11", "ru12", "mx04"})
 KNOWN_CURRENCY = re.compile(r"тенге|теңге|тг|₸|сом|доллар|\$|бакс|рубл|руб|₽|сум", re.I)
 
 

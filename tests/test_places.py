@@ -286,3 +286,11 @@ def test_one_megabyte_of_text(ext):
 ])
 def test_places_found_in_issue_4(ext, text, lang, expected):
     assert found(ext, text, lang) == expected
+
+
+def test_opening_quote_at_the_end_of_the_text_keeps_offsets_inside():
+    """An unclosed « before a name at the very end: "" is `in` any string, so the closing-quote check
+    once ran the span one character past the text."""
+    text = "рынке « Посредник"
+    for e in PlaceExtractor()(text):
+        assert e["end"] <= len(text) and text[e["start"]:e["end"]] == e["text"]

@@ -379,7 +379,7 @@ class _Segment:
             if (n < len(self.toks) and self.joined(m.j - 1, n) and is_genitive(self.word(m.j - 1))
                     and self.is_head(n, m.target)):
                 m.j = n + 1
-            m.j = self.complement_end(m)
+            m.i, m.j = self.complement_start(m, out), self.complement_end(m)
             prev = out[-1] if out else None
             if prev and prev.j > m.i:  # a head the previous match already used
                 continue
@@ -390,6 +390,16 @@ class _Segment:
 
     def is_head(self, t: int, label: str) -> bool:
         return any(keys & self.keys[t] and label in labels for keys, labels in self.lex.heads)
+
+    def complement_start(self, m: Match, out: list[Match]) -> int:
+        """Start of `m` with a Kyrgyz title complement before it, a genitive noun of the list
+        ("цехтин ээси", "райондун акими"), unless an earlier span holds that word."""
+        nouns = self.lex.complements.get(m.target)  # type: ignore[arg-type]
+        h = m.i - 1
+        if (nouns and h >= 0 and self.joined(h, m.i) and nouns & self.keys[h] and is_genitive(self.word(h))
+                and not (out and out[-1].j > h)):
+            return h
+        return m.i
 
     def complement_end(self, m: Match) -> int:
         """End of `m` with its title complement: genitive adjectives, then a genitive noun of the list."""

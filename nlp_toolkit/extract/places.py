@@ -434,7 +434,7 @@ class _Segment:
         start, end, _ = self.toks[i]
         before = self.norm[max(0, start - 3):start].rstrip(" ")
         after = self.norm[end:end + 12].lstrip("-0123456789")
-        return bool(before) and before[-1] in QUOTES and after[:1] in QUOTES and not self.cue_before(i)
+        return bool(before and after) and before[-1] in QUOTES and after[0] in QUOTES and not self.cue_before(i)
 
     def head_after(self, i: int) -> bool:
         """A Kyrgyz place noun right after token i (Токтогул шаарынын, Жаксылык айылынан)?"""
@@ -594,7 +594,7 @@ class _Segment:
             j, options = k + n, []
         start, end = self.toks[k][0], self.toks[j - 1][1]
         opening = self.norm[self.toks[i][1]:start].strip()
-        if opening and opening[-1] in QUOTES and self.norm[end:end + 1] in QUOTES:
+        if opening and opening[-1] in QUOTES and end < len(self.norm) and self.norm[end] in QUOTES:
             end += 1
         elif opening:
             return None
