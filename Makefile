@@ -40,9 +40,11 @@ test: setup setup-labelstudio
 gold: setup
 	$(BIN)/python -m nlp_toolkit.annotation.gold annotation/gold/source corpus annotation/gold
 
-# Retrain the default code model from the demo gold (project data only); the card records the figures.
+# Retrain the default code model from the demo gold (project data only), comparing all four candidates;
+# the card records the figures.
 models: setup
-	$(BIN)/nlp-toolkit train $(foreach f,$(sort $(wildcard annotation/gold/*.jsonl)),--data $(f)) -o models/codes
+	$(BIN)/nlp-toolkit train $(foreach f,$(sort $(wildcard annotation/gold/*.jsonl)),--data $(f)) \
+		--candidates cues,tfidf_lr,tfidf_lr+cues,spacy_textcat -o models/codes
 
 eval: setup
 	for f in eval/*.py; do $(BIN)/python $$f || exit 1; done

@@ -14,6 +14,7 @@ from nlp_toolkit.classify.ilo import roll_up
 from nlp_toolkit.classify.model import CodeModel, classifiers, passages
 from nlp_toolkit.classify.rules import CueClassifier
 from nlp_toolkit.classify.train import train, tune_thresholds
+from nlp_toolkit.codebook import load_codebook
 from nlp_toolkit.errors import ToolkitError
 
 # Short answers written for the tests, in both languages, with their codes.
@@ -200,3 +201,16 @@ def test_suggest_ranks_only_unannotated_segments(trained):
     ranked = rank(model, recs)
     assert [r["id"] for r in ranked] in (["x2", "x3"], ["x3", "x2"])
     assert ranked[0]["uncertainty"] >= ranked[1]["uncertainty"]
+
+
+def test_cues_model_reuses_the_folds_tfidf_fits_with_the_same_scores():
+    """train() hands each fold's fitted tfidf_lr to tfidf_lr+cues; the scores must not change."""
+    from nlp_toolkit.classify.train import out_of_fold, training_matrix
+    cb = load_codebook()
+    texts, Y, groups = training_matrix(_records(4), cb)
+    fitted: dict = {}
+    out_of_fold("tfidf_lr", texts, Y, groups, cb.code_ids, 2, fitted)
+    assert sorted(fitted) == [("tfidf_lr", 0), ("tfidf_lr", 1)]
+    shared = out_of_fold("tfidf_lr+cues", texts, Y, groups, cb.code_ids, 2, fitted)
+    alone = out_of_fold("tfidf_lr+cues", texts, Y, groups, cb.code_ids, 2)
+    assert np.allclose(shared, alone)

@@ -175,11 +175,15 @@ class TfidfLogRegWithCues:
     on report text.)
     """
 
+    shares = "tfidf_lr"  # cross-validation may hand over the fold's fitted TfidfLogReg as `base`
+
     def __init__(self, prior: float = 0.5, strength: float = 4.0) -> None:
         self.prior, self.strength = prior, strength
 
-    def fit(self, texts: list[str], Y: np.ndarray, labels: list[str] | None = None) -> "TfidfLogRegWithCues":
-        self.model_ = TfidfLogReg().fit(texts, Y, labels)
+    def fit(self, texts: list[str], Y: np.ndarray, labels: list[str] | None = None,
+            base: TfidfLogReg | None = None) -> "TfidfLogRegWithCues":
+        """`base`: a TfidfLogReg already fitted on exactly these texts and labels."""
+        self.model_ = base or TfidfLogReg().fit(texts, Y, labels)
         self.cues_ = CueScorer().fit(texts, Y, labels)
         hits = self.cues_.predict_proba(texts)
         self.precision_ = ((hits * Y).sum(axis=0) + self.prior * self.strength) / (hits.sum(axis=0) + self.strength)
