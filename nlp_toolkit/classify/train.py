@@ -59,13 +59,13 @@ def out_of_fold(kind: str, texts: list[str], Y: np.ndarray, groups: list[str], l
     n_groups = len(set(groups))
     if n_groups < 2:
         raise ToolkitError("cross-validation needs segments from at least two interviews")
-    cls = classifiers.get(kind)
-    shares = getattr(cls, "shares", None)
+    shares = getattr(classifiers.get(kind), "shares", None)
+    keep = fitted is not None and any(getattr(classifiers.get(n), "shares", None) == kind for n in classifiers.names())
     proba = np.zeros(Y.shape, dtype=float)
     for k, (train_idx, test_idx) in enumerate(GroupKFold(n_splits=min(folds, n_groups)).split(texts, Y, groups)):
         extra = {"base": fitted[shares, k]} if fitted is not None and (shares, k) in fitted else {}
         est = classifiers.create(kind).fit([texts[i] for i in train_idx], Y[train_idx], labels=labels, **extra)
-        if fitted is not None and any(getattr(classifiers.get(n), "shares", None) == kind for n in classifiers.names()):
+        if keep:
             fitted[kind, k] = est
         proba[test_idx] = est.predict_proba([texts[i] for i in test_idx])
     return proba
