@@ -320,3 +320,13 @@ def test_marked_records_carry_spans_onto_turns(tmp_path):
     assert recs[0]["codes"] == ["recruitment_fees", "document_retention"]
     got = [(r["text"][e["start"]:e["end"]], e["label"]) for r in recs for e in r["entities"]]
     assert got == [("посредника", "INTERMEDIARY"), ("хозяин", "EMPLOYER"), ("Менты", "POLICE")]
+
+
+@pytest.mark.parametrize("text, lang, expected", [
+    # "бир" (a, one) is not a Russian relation noun in front of the actor, "ага" (to him) not one before a genitive
+    ("Бир помогайка келди.", "ky", [("помогайка", "INTERMEDIARY")]),
+    ("Ага агенттиктин кишиси иш тапкан.", "ky", [("агенттиктин кишиси", "INTERMEDIARY")]),
+    ("Отдал человеку из агентства два миллиона.", "ru", [("человеку из агентства", "INTERMEDIARY")]),
+])
+def test_relation_nouns_stand_on_their_languages_side(ext, text, lang, expected):
+    assert spans(ext, text, lang) == expected

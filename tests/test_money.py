@@ -519,3 +519,13 @@ def test_shipped_table_covers_2010_2025_with_sources():
     # sanity, not precision: the tenge roughly tripled against the dollar between 2010 and 2025
     assert 140 < table.per_usd("KZT", 2010) < 155 and 440 < table.per_usd("KZT", 2023) < 480
     assert table.to_usd(20000, "KZT", 2019) == round(20000 / table.per_usd("KZT", 2019), 2)
+
+
+@pytest.mark.parametrize("text, lang, expected", [
+    ("Таскаганга по 300 тенге за ходку платили.", "ru", "wage"),      # a piece rate
+    ("Колубузга 60 миң теңге эле тийди.", "ky", "wage"),               # what reached our hands
+    ("Снимали комнату, 40 000 тенге в месяц.", "ru", "other"),          # rent, though monthly
+    ("Агенттикке 25 миң сом төлөдүк.", "ky", "fee"),                   # an agency is an intermediary
+])
+def test_piece_rates_take_home_pay_rent_and_agencies(ext, text, lang, expected):
+    assert [e["role"] for e in ext(text, lang)] == [expected], ext(text, lang)

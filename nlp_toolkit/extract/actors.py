@@ -76,7 +76,8 @@ class Lexicon:
     follow_window: int  # words each side searched for an actor to `follow`
     entries: dict[str, list[tuple[tuple[str, ...], str | Rule]]]  # first key -> (keys, label or rule)
     longest: int  # words in the longest entry
-    heads: tuple[tuple[Keys, frozenset[str]], ...]  # relation nouns forming one span with the actor
+    # relation nouns forming one span with the actor: Russian ones before it, Kyrgyz ones after it
+    heads: tuple[tuple[Keys, Keys, frozenset[str]], ...]
     # they govern ("брат хозяина"), each with the actor labels it joins
     complements: dict[str, Keys]  # label -> genitive nouns completing its titles ("аким района")
     names: NameRules
@@ -179,7 +180,8 @@ def load_lexicon(path: str = str(LEXICON)) -> Lexicon:
                       introducers=load.cues(spec.get("introducers")), fillers=load.cues(spec.get("fillers")),
                       honorifics=load.cues(spec.get("honorifics")), near=load.rule(spec, "names"))
     complements = {load.label(lab, "complements"): load.cues(c) for lab, c in (raw.get("complements") or {}).items()}
-    heads = tuple((load.cues(group), frozenset(load.label(lab, "heads") for lab in group.get("labels", ACTOR_LABELS)))
+    heads = tuple((load.cues({"ru": group.get("ru") or []}), load.cues({"ky": group.get("ky") or []}),
+                   frozenset(load.label(lab, "heads") for lab in group.get("labels", ACTOR_LABELS)))
                   for group in raw.get("heads") or [])
     ky_forms: dict[str, set[str]] = {}
     for s in load.ky_stems:
@@ -357,7 +359,7 @@ class _Segment:
     def person_from(self, m: Match) -> bool:
         """Kyrgyz "консулдуктан бир киши келди": someone from the office acts, so the office is an actor."""
         t = m.j + (m.j < len(self.toks) and bool(self.lex.names.fillers & self.keys[m.j]))
-        return is_ablative(self.word(m.j - 1)) and t < len(self.toks) and self.is_head(t, "OFFICIAL")
+        return is_ablative(self.word(m.j - 1)) and t < len(self.toks) and self.is_head(t, "OFFICIAL", kyrgyz=True)
 
     def attach(self, labelled: list[Match]) -> list[Match]:
         """Grow spans by what belongs to the actor's phrase, and drop actors that are complements.
@@ -370,14 +372,14 @@ class _Segment:
         out: list[Match] = []
         for m in labelled:
             h = m.i - 1
-            if (h >= 0 and self.joined(h, m.i) and self.is_head(h, m.target)
+            if (h >= 0 and self.joined(h, m.i) and self.is_head(h, m.target, kyrgyz=False)
                     and _can_be(self.word(m.i), "gent") and not (out and out[-1].j > h and out[-1].i < h)):
                 if out and out[-1].i == h:
                     out.pop()
                 m.i = h
             n = m.j
             if (n < len(self.toks) and self.joined(m.j - 1, n) and is_genitive(self.word(m.j - 1))
-                    and self.is_head(n, m.target)):
+                    and self.is_head(n, m.target, kyrgyz=True)):
                 m.j = n + 1
             m.i, m.j = self.complement_start(m, out), self.complement_end(m)
             prev = out[-1] if out else None
@@ -388,8 +390,9 @@ class _Segment:
             out.append(m)
         return out
 
-    def is_head(self, t: int, label: str) -> bool:
-        return any(keys & self.keys[t] and label in labels for keys, labels in self.lex.heads)
+    def is_head(self, t: int, label: str, kyrgyz: bool) -> bool:
+        """Is token t a relation noun of `label`: a Russian one (before a genitive) or a Kyrgyz one (after)?"""
+        return any((ky if kyrgyz else ru) & self.keys[t] and label in labels for ru, ky, labels in self.lex.heads)
 
     def complement_start(self, m: Match, out: list[Match]) -> int:
         """Start of `m` with a Kyrgyz title complement before it, a genitive noun of the list

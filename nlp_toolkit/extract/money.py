@@ -90,6 +90,7 @@ class Lexicon:
     reach: int
     sentence_penalty: float
     payer_silences_below: float
+    particles: frozenset[str]  # Kyrgyz particles a multi-word cue may contain ("эле", "гана")
     weak_below: float
     priority: dict[str, int]
     _keys: dict[tuple[str, bool], frozenset[str]] = field(default_factory=dict)
@@ -254,6 +255,7 @@ def _build(raw: dict, path: str) -> Lexicon:
         cue_prefixes=tuple({k[:-1] for opts in cues.values() for c in opts for k in c.keys if k.endswith(PREFIX_MARK)}),
         reach=int(raw.get("role_reach", 40)), sentence_penalty=float(raw.get("sentence_penalty", 6)),
         payer_silences_below=float(raw.get("payer_silences_below", 0)),
+        particles=frozenset(fold(w) for w in raw.get("particles") or []),
         weak_below=float(raw.get("weak_below", 0)),
         priority={r: n for n, r in enumerate(prior)},
     )
@@ -849,10 +851,10 @@ class MoneyExtractor:
             for k in range(lo, min(hi, len(els))):
                 if a.i <= k < a.j or els[k].kind != WORD or k <= covered:
                     continue
-                cue = self._cue_at(els, k, kyrgyz, a)
-                if cue is None:
+                at = self._cue_at(els, k, kyrgyz, a)
+                if at is None:
                     continue
-                covered = self._cue_end(k, len(cue.keys), a)
+                cue, covered = at
                 # from the cue's word nearest the amount: "за квартиру [платили] 60 тысяч" is 2 words off
                 last = covered if covered < a.i else k
                 dist = ordinal[a.i] - ordinal[last] if k < a.i else ordinal[k] - ordinal[a.j] + 1
@@ -874,39 +876,36 @@ class MoneyExtractor:
             a.role = min(nearest, key=lambda r: (nearest[r], -total[r], lex.priority.get(r, len(lex.priority))),
                          default="other")
 
-    def _cue_at(self, els: list[_El], k: int, kyrgyz: bool, a: _Amount) -> Cue | None:
-        """The longest (then strongest) cue starting at word element k.
-
-        A multi-word cue may run across the amount itself: "отдали [5 тысяч] на месте".
+    def _cue_at(self, els: list[_El], k: int, kyrgyz: bool, a: _Amount) -> tuple[Cue, int] | None:
+        """The longest (then strongest) cue starting at word element k, and the element index of its
+        last word. A multi-word cue may run across the amount itself: "отдали [5 тысяч] на месте".
         """
-        best: Cue | None = None
+        best: tuple[Cue, int] | None = None
         for key in self.lex.keys(els[k].text, kyrgyz):
             for cue in self.lex.cues.get(key, ()):
                 n = len(cue.keys)
-                if (cue.kyrgyz and not kyrgyz) or (best and (n, cue.weight) <= (len(best.keys), best.weight)):
+                if (cue.kyrgyz and not kyrgyz) or (best and (n, cue.weight) <= (len(best[0].keys), best[0].weight)):
                     continue
-                if n == 1 or self._cue_rest(els, k, cue.keys, kyrgyz, a):
-                    best = cue
+                end = k if n == 1 else self._cue_rest(els, k, cue.keys, kyrgyz, a)
+                if end is not None:
+                    best = cue, end
         return best
 
-    def _cue_rest(self, els: list[_El], k: int, keys: tuple[str, ...], kyrgyz: bool, a: _Amount) -> bool:
-        """Do the words after k carry the rest of a multi-word cue (jumping over the amount)?"""
+    def _cue_rest(self, els: list[_El], k: int, keys: tuple[str, ...], kyrgyz: bool, a: _Amount) -> int | None:
+        """The element index of the cue's last word if the words after k carry the rest of it, jumping
+        over the amount and, in Kyrgyz, over particles ("колубузга 60 миң эле тийди")."""
         p = k
         for key in keys[1:]:
             p = self._next_word(p, a)
+            while kyrgyz and p < len(els) and els[p].kind == WORD and fold(els[p].text) in self.lex.particles:
+                p = self._next_word(p, a)
             if p >= len(els) or els[p].kind != WORD or key not in self.lex.keys(els[p].text, kyrgyz):
-                return False
-        return True
+                return None
+        return p
 
     @staticmethod
     def _next_word(p: int, a: _Amount) -> int:
         return a.j if p + 1 == a.i else p + 1
-
-    def _cue_end(self, k: int, n: int, a: _Amount) -> int:
-        """Element index of the last word of an n-word cue starting at k."""
-        for _ in range(n - 1):
-            k = self._next_word(k, a)
-        return k
 
 
 def _check_currency(iso: str | None) -> str | None:
