@@ -214,3 +214,11 @@ def test_cues_model_reuses_the_folds_tfidf_fits_with_the_same_scores():
     shared = out_of_fold("tfidf_lr+cues", texts, Y, groups, cb.code_ids, 2, fitted)
     alone = out_of_fold("tfidf_lr+cues", texts, Y, groups, cb.code_ids, 2)
     assert np.allclose(shared, alone)
+
+
+def test_choice_keeps_the_cue_model_unless_another_is_clearly_better():
+    from nlp_toolkit.classify.train import choose
+    res = lambda f: {"micro_f1": f, "macro_f1": f}  # noqa: E731
+    assert choose({"cues": res(0.6), "tfidf_lr": res(0.757), "tfidf_lr+cues": res(0.751)}) == "tfidf_lr+cues"
+    assert choose({"cues": res(0.6), "tfidf_lr": res(0.80), "tfidf_lr+cues": res(0.75)}) == "tfidf_lr"
+    assert choose({"cues": res(0.6), "tfidf_lr": res(0.70)}) == "tfidf_lr"

@@ -95,3 +95,31 @@ def test_leaks_counts_capitalised_words_only():
     p.register("i11", "Анда Петрова")
     assert p.leaks("Анда пришла.", "i11") == ["анда"]
     assert p.leaks("анда биз үйдө элек.", "i11") == []
+
+
+def test_russian_case_forms_of_consonant_and_soft_final_names_are_replaced():
+    p = Pseudonymiser()
+    out = p("Я говорил с Бекжаном и Маратом, потом с Андреем. Игоря не было.", "i12", "ru")
+    for real in ("Бекжан", "Марат", "Андре", "Игор"):
+        assert real not in out, out
+
+
+def test_kyrgyz_and_russian_spellings_of_a_name_share_one_pseudonym():
+    p = Pseudonymiser()
+    out = p("Назгүл келди. Назгулю мы знали. Назгүлдүн паспорту жок.", "i13", "mixed")
+    assert "Назг" not in out
+    assert len(p.key.mapping["i13"]) == 1
+    assert p.leaks("Назгуль пришла.", "i13") == ["назгүл"]
+
+
+def test_name_shaped_words_outside_the_lexicon_are_replaced_but_not_common_words():
+    p = Pseudonymiser()
+    out = p("Эркинбекке телефон чалдым, Токтосунбай келди. Бишкектен келдик.", "i14", "ky")
+    assert "Эркинбек" not in out and "Токтосунбай" not in out and out.endswith("Бишкектен келдик.")
+    assert p("Прогул был один раз.", "i14", "ru") == "Прогул был один раз."
+
+
+def test_a_name_with_an_honorific_after_a_hyphen_is_replaced():
+    p = Pseudonymiser()
+    out = p("Айгуль-эже с нашей улицы, в Кара-Балте живёт.", "i15", "ru")
+    assert "Айгуль" not in out and "-эже с нашей улицы, в Кара-Балте живёт." in out

@@ -33,7 +33,10 @@ def write_card(directory: Path, report: dict, cb: Codebook) -> None:
     lines = [
         "# Model card: abuse-code classifier",
         "",
-        f"- Model: `{report['chosen']}` (chosen by the mean of micro- and macro-F1 in grouped {report['folds']}-fold cross-validation)",
+        f"- Model: `{report['chosen']}` (chosen by the mean of micro- and macro-F1 in grouped {report['folds']}-fold cross-validation; "
+        f"`{report['preferred']}` is kept unless another candidate is better by more than {report['preference_margin']}, "
+        "because cross-validation on the training interviews does not see how much the cue phrases help on other "
+        "testimony)",
         f"- Trained: {report['trained_at']} with nlp_toolkit {__version__}, codebook version {cb.version}",
         f"- Data: {report['segments']} segments from {report['interviews']} interviews "
         f"({', '.join(f'{k}: {v}' for k, v in sorted(report['languages'].items()))})"

@@ -19,7 +19,7 @@ from pathlib import Path
 from ..errors import ToolkitError
 from ..io import atomic_write, read_yaml
 from ..kyrgyz import VOWELS, harmonise, is_suffix_chain
-from ..morph import best
+from ..morph import best, is_known
 from ..text import fold, words
 from .langid import load_lexicon as langid_lexicon
 
@@ -34,9 +34,33 @@ _ACRONYM = re.compile(r"[A-ZА-ЯЁӨҮҢ]{2,}[a-zа-яёөүң]")  # ЕАЭСт
 @functools.lru_cache(maxsize=1)
 def name_lexicon() -> dict:
     raw = read_yaml(DATA, "name lexicon")
-    gender = {fold(n): "male" for n in raw["male"]} | {fold(n): "female" for n in raw["female"]}
+    gender = {v: "male" for n in raw["male"] for v in _all_spellings(fold(n))}
+    gender |= {v: "female" for n in raw["female"] for v in _all_spellings(fold(n))}
     return {"gender": gender, "male": raw["pseudonyms_male"], "female": raw["pseudonyms_female"],
             "surnames": raw["pseudonym_surnames"]}
+
+
+# Kyrgyz letters a Russian-spelling writer replaces (Назгүл / Назгуль, Үсөн / Усон, Жаңыл / Жаныл)
+_RUSSIAN_SPELLING = [("гүл", "гуль"), ("ү", "у"), ("ө", "о"), ("ң", "н")]
+
+
+def _spellings(name: str) -> set[str]:
+    """A name as written in Kyrgyz and in Russian spelling: both are in transcripts (Гүлайым, Гулайым,
+    Гульайым; Назгүл, Назгуль)."""
+    out = {name}
+    for ky, ru in _RUSSIAN_SPELLING:
+        out |= {v.replace(ky, ru) for v in out}
+    return out | {v.replace("гуль", "гүл").replace("гул", "гүл") for v in out}
+
+
+def _all_spellings(name: str) -> set[str]:
+    return {w for v in _spellings(name) for w in _spellings(v)}
+
+
+# The endings of Central Asian given names (Эркинбек, Гулмира, Токтокан, Бүбүсара...): a capitalised
+# word with one of them, the lexicon's or not, is taken for a name; what the place and actor
+# extractors claim (Бишкек is not -бек: the gazetteer holds it) is not.
+_NAME_SHAPE = re.compile(r"[а-яёөүң]{2,}(бек|бай|гүл|гул|гуль|жан|кул|бүбү|айым|хан|зат|мира|нара|нур)")
 
 
 @functools.lru_cache(maxsize=1)
@@ -63,20 +87,48 @@ def _natasha():
     return Doc, Segmenter(), NewsNERTagger(NewsEmbedding())
 
 
-def _base_name(token: str, known: set[str]) -> str | None:
-    """The known name `token` is an inflected form of (Нурбека -> нурбек, Гульнары -> гульнара), if any."""
+def _base_name(token: str, known: set[str], shaped: bool = False) -> str | None:
+    """The known name `token` is an inflected form of (Нурбека -> нурбек, Маратом -> марат,
+    Гульнары -> гульнара, Андреем -> андрей), if any; with `shaped`, also a name-shaped stem
+    (Эркинбекке -> эркинбек)."""
     t = fold(token)
-    if t in known:
+    shaped = shaped and not _common_russian(t)
+    if t in known or (shaped and _NAME_SHAPE.fullmatch(t)):
         return t
     for cut in range(len(t) - 1, max(2, len(t) - 6), -1):
-        stem = t[:cut]
-        if stem in known and is_suffix_chain(t[cut:]):
+        stem, rest = t[:cut], t[cut:]
+        if (stem in known or (shaped and _NAME_SHAPE.fullmatch(stem))) and (
+                is_suffix_chain(rest) or rest in RU_AFTER_CONSONANT and stem[-1] not in _VOWELS):
             return stem
-        # Russian declension of -а/-я names: Гульнара -> Гульнары, Гульнаре, Гульнару, Гульнарой
-        for end in ("а", "я"):
-            if stem + end in known and t[cut:] in {"ы", "и", "е", "у", "ю", "ой", "ей", "ою"}:
+        # Russian declension of names in -а/-я (Гульнары, Гульнаре) and in -й/-ь (Андрея, Игорем)
+        for end, endings in RU_REPLACED_ENDINGS.items():
+            if stem + end in known and rest in endings:
                 return stem + end
     return None
+
+
+def _common_russian(word: str) -> bool:
+    """A Russian dictionary word that is not a name (прогул, баклажан): no name however it ends."""
+    parse = best(word) if is_known(word) else None
+    return parse is not None and not {"Name", "Surn", "Patr"} & set(parse.tag.grammemes)
+
+
+def _name_words(text: str) -> list[tuple[int, int, str]]:
+    """words() with hyphenated words split into their parts: "Гулмиру-эже" holds the name "Гулмиру"."""
+    out = []
+    for s, _, w in words(text):
+        pos = s
+        for part in w.split("-"):
+            if part:
+                out.append((pos, pos + len(part), part))
+            pos += len(part) + 1
+    return out
+
+
+# Russian case endings of given names (OpenCorpora paradigms of Марат, Гульнара, Андрей, Игорь)
+RU_AFTER_CONSONANT = {"а", "у", "ом", "е"}
+RU_REPLACED_ENDINGS = {"а": {"ы", "и", "е", "у", "ю", "ой", "ей", "ою"}, "я": {"и", "е", "ю", "ей", "ею"},
+                       "й": {"я", "ю", "ем", "е"}, "ь": {"я", "ю", "ем", "е"}}
 
 
 def _transfer_ending(token: str, base: str, pseudonym: str) -> str:
@@ -124,8 +176,9 @@ class PseudonymKey:
 
     def pseudonym(self, interview: str, real: str, gender: str | None, surname: bool = False) -> str:
         table = self.mapping.setdefault(interview, {})
-        if real in table:
-            return table[real]
+        for spelling in [real, *sorted(_spellings(real) - {real})]:  # Назгүл and Назгуль: one person
+            if spelling in table:
+                return table[spelling]
         lex = name_lexicon()
         pool = lex["surnames"] if surname else lex["female" if gender == "female" else "male"]
         used = {fold(v) for v in table.values()} | set(table) | self.reserved.get(interview, set())
@@ -149,7 +202,8 @@ class Pseudonymiser:
         self.use_ner = use_ner
 
     def _gender(self, base: str) -> str | None:
-        g = name_lexicon()["gender"].get(base)
+        genders = name_lexicon()["gender"]
+        g = next((genders[v] for v in [base, *sorted(_spellings(base))] if v in genders), None)
         if g:
             return g
         parse = best(base)
@@ -160,7 +214,7 @@ class Pseudonymiser:
     def person_names(self, text: str, lang: str | None) -> list[tuple[int, int]]:
         """Spans of personal-name tokens: lexicon names (any case ending) and natasha PER (Russian)."""
         known = set(name_lexicon()["gender"])
-        spans = {(s, e) for s, e, w in words(text) if w[:1].isupper() and _base_name(w, known)}
+        spans = {(s, e) for s, e, w in _name_words(text) if w[:1].isupper() and _base_name(w, known, shaped=True)}
         if self.use_ner and lang in (None, "ru", "mixed") and text.strip():
             Doc, segmenter, ner = _natasha()
             doc = Doc(text)
@@ -177,7 +231,7 @@ class Pseudonymiser:
     def reserve(self, interview: str, text: str) -> None:
         """Keep every name occurring in the interview out of its pseudonym pool (no real name doubles as a pseudonym)."""
         known = set(name_lexicon()["gender"])
-        names = {_base_name(w, known) for _, _, w in words(text) if w[:1].isupper()}
+        names = {_base_name(w, known, shaped=True) for _, _, w in _name_words(text) if w[:1].isupper()}
         self.key.reserved.setdefault(interview, set()).update(n for n in names if n)
 
     def register(self, interview: str, full_name: str, pseudonym: str | None = None) -> str:
@@ -201,12 +255,13 @@ class Pseudonymiser:
         known = set(name_lexicon()["gender"]) | set(table)
         spans = set(self.person_names(text, lang))
         # Names already in the key (header names, earlier turns) are replaced wherever they recur.
-        spans |= {(s, e) for s, e, w in words(text) if w[:1].isupper() and _base_name(w, set(table))}
+        in_key = {v for real in table for v in _spellings(real)}
+        spans |= {(s, e) for s, e, w in _name_words(text) if w[:1].isupper() and _base_name(w, in_key)}
         out, pos = [], 0
         for s, e in sorted(spans):
             token = text[s:e]
             parse = best(token)
-            base = _base_name(token, known) or fold(parse.normal_form if parse else token)
+            base = _base_name(token, known, shaped=True) or fold(parse.normal_form if parse else token)
             is_surname = base not in name_lexicon()["gender"] and parse is not None and "Surn" in parse.tag
             pseudo = self.key.pseudonym(interview, base, self._gender(base), surname=is_surname)
             out.append(text[pos:s])
@@ -222,8 +277,10 @@ class Pseudonymiser:
         same letters in lower case are a common word ("анда" = then, whatever "Анда" was taken for)."""
         table = self.key.mapping.get(interview, {})
         found = []
+        folded = fold(text)
         for real in table:
-            if re.search(rf"(?<!\w){re.escape(real[:max(3, len(real) - 1)])}", fold(text)):
-                if any(w[:1].isupper() and _base_name(w, {real}) for _, _, w in words(text)):
+            spellings = _spellings(real)
+            if any(re.search(rf"(?<!\w){re.escape(v[:max(3, len(v) - 1)])}", folded) for v in spellings):
+                if any(w[:1].isupper() and _base_name(w, spellings) for _, _, w in _name_words(text)):
                     found.append(real)
         return found

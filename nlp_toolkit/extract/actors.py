@@ -66,7 +66,6 @@ class NameRules:
     silent_after: tuple[tuple[str, ...], ...]  # "ортомчу бар, X деген": remembered, not annotated
     introducers: Keys  # "такой человек, X": X annotated
     fillers: Keys  # words between a noun and its appositive name ("земляк один, X")
-    honorifics: Keys  # part of the name's span ("Айнура эже")
     near: Rule  # cue words deciding the label when no actor is near
 
 
@@ -178,7 +177,7 @@ def load_lexicon(path: str = str(LEXICON)) -> Lexicon:
                       after=tuple(sorted(load.phrases(spec.get("after")))),
                       silent_after=tuple(sorted(load.phrases(spec.get("silent_after")))),
                       introducers=load.cues(spec.get("introducers")), fillers=load.cues(spec.get("fillers")),
-                      honorifics=load.cues(spec.get("honorifics")), near=load.rule(spec, "names"))
+                      near=load.rule(spec, "names"))
     complements = {load.label(lab, "complements"): load.cues(c) for lab, c in (raw.get("complements") or {}).items()}
     heads = tuple((load.cues({"ru": group.get("ru") or []}), load.cues({"ky": group.get("ky") or []}),
                    frozenset(load.label(lab, "heads") for lab in group.get("labels", ACTOR_LABELS)))
@@ -419,8 +418,9 @@ class _Segment:
     # --- personal names ----------------------------------------------------------------------
 
     def name_span(self, t: int, step: int) -> tuple[int, int] | None:
-        """The name at token t (with a following honorific: "Айнура эже"), growing in `step` direction
-        over further name words ("Мавлюда Каримова"). Sentence-initial, it must be a known name."""
+        """The name at token t, growing in `step` direction over further name words ("Мавлюда
+        Каримова"); a following honorific stays out ("[Айнура] эже"). Sentence-initial, it must be a
+        known name."""
         if not (0 <= t < len(self.toks) and _looks_like_name(self.word(t))):
             return None
         if self.starts_sentence(t) and not _is_personal_name(self.word(t)):
@@ -429,10 +429,7 @@ class _Segment:
         while (0 <= b + step < len(self.toks) and abs(b + step - t) < 3 and _looks_like_name(self.word(b + step))
                and self.joined(min(b, b + step), max(b, b + step))):
             b += step
-        a, b = min(a, b), max(a, b) + 1
-        if b < len(self.toks) and self.joined(b - 1, b) and self.lex.names.honorifics & self.keys[b]:
-            b += 1
-        return a, b
+        return min(a, b), max(a, b) + 1
 
     def appositive(self, end: int) -> tuple[int, int] | None:
         """A name set off by a comma after the noun ending at token `end`: "помогайка один, Нурлан"."""
@@ -511,10 +508,8 @@ class _Segment:
                 continue
             label = self.registered_label(t, registered)
             if label:
-                j = t + 2 if t + 1 < len(self.toks) and self.joined(t, t + 1) and rules.honorifics & self.keys[t + 1] \
-                    else t + 1
-                out.append(Match(t, j, label, "name"))
-                taken.update(range(t, j))
+                out.append(Match(t, t + 1, label, "name"))
+                taken.add(t)
         return out
 
 
