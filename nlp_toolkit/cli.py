@@ -153,7 +153,7 @@ def train(data: list[Path] = typer.Option(..., "--data", help="Annotated segment
     records = [r for f in data for r in read_segments(f)]
     report = run(records, output, tuple(c.strip() for c in candidates.split(",") if c.strip()), folds=folds,
                  source=", ".join(map(str, data)), data_files=[str(f) for f in data])
-    best = report["candidates"][report["chosen"]]
+    best = report["deployed"]
     err.print(f"chose {report['chosen']}: CV micro-F1 {best['micro_f1']:.3f}, macro-F1 {best['macro_f1']:.3f}; "
               f"model and card in {output}")
 

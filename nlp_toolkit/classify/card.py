@@ -29,7 +29,7 @@ def write_card(directory: Path, report: dict, cb: Codebook) -> None:
     report = {"toolkit_version": __version__, "codebook": str(cb.path.name), "codebook_version": cb.version, **report}
     with atomic_write(directory / "card.json") as fh:
         json.dump(report, fh, ensure_ascii=False, indent=1)
-    chosen = report["candidates"][report["chosen"]]
+    chosen = report["deployed"]
     lines = [
         "# Model card: abuse-code classifier",
         "",
@@ -41,7 +41,9 @@ def write_card(directory: Path, report: dict, cb: Codebook) -> None:
         f"- Data: {report['segments']} segments from {report['interviews']} interviews "
         f"({', '.join(f'{k}: {v}' for k, v in sorted(report['languages'].items()))})"
         + (f"; files: {', '.join(report['data_files'])}" if report.get("data_files") else ""),
-        f"- Cross-validated micro-F1 {chosen['micro_f1']:.3f}, macro-F1 {chosen['macro_f1']:.3f}",
+        f"- Cross-validated micro-F1 {chosen['micro_f1']:.3f}, macro-F1 {chosen['macro_f1']:.3f} with the thresholds "
+        "below (the candidates are compared at their best thresholds on these interviews; the deployed ones are "
+        f"capped at {report['max_threshold']} for testimony unlike them)",
         "",
         "## Candidates compared",
         "",
