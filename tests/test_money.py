@@ -526,6 +526,8 @@ def test_shipped_table_covers_2010_2025_with_sources():
     ("Колубузга 60 миң теңге эле тийди.", "ky", "wage"),               # what reached our hands
     ("Снимали комнату, 40 000 тенге в месяц.", "ru", "other"),          # rent, though monthly
     ("Агенттикке 25 миң сом төлөдүк.", "ky", "fee"),                   # an agency is an intermediary
+    ("Кожоюн айтты: ар бириңер үчүн 200 миң теңге төлөдүм.", "ky", "fee"),  # workers bought
+    ("Фермер дал ему 80 тысяч тенге за каждого.", "ru", "fee"),
 ])
-def test_piece_rates_take_home_pay_rent_and_agencies(ext, text, lang, expected):
+def test_piece_rates_take_home_pay_rent_agencies_and_people_bought(ext, text, lang, expected):
     assert [e["role"] for e in ext(text, lang)] == [expected], ext(text, lang)

@@ -557,12 +557,14 @@ class _Segment:
                     out.append(m)
                     used.update(range(i, m.j))
             elif head.name == "before" and i > 0 and self.joined(i - 1, i):
+                # "Кербен шаарынан", "Жаксылык айылынан": the place noun says the kind; the span is the
+                # name, as with "село Жаксылык"
                 gm = ends.get(i - 1)
-                if gm is not None:  # "Кербен шаарынан": the place noun joins the listed name's span
-                    gm.j, gm.kind = i + 1, head.kind
+                if gm is not None:
+                    gm.kind = head.kind
                     used.add(i)
                 elif i - 1 not in used and self.plausible_name(i - 1):
-                    out.append(Match(i - 1, i + 1, [], "rule", head.kind, norm=self.toks[i - 1][2]))
+                    out.append(Match(i - 1, i, [], "rule", head.kind, norm=self.toks[i - 1][2]))
                     used.update((i - 1, i))
         return out
 
