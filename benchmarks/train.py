@@ -1,6 +1,6 @@
 """Training time of the code classifier on 5k segments (demo gold turns recombined, codes united).
 
-    python benchmarks/train.py [--n 5000] [--candidates cues,tfidf_lr,tfidf_lr+cues[,spacy_textcat]]
+    python benchmarks/train.py [--n 5000] [--candidates cues,tfidf_lr+cues[,tfidf_lr,spacy_textcat]]
 
 Prints seconds per candidate (grouped 5-fold CV + threshold tuning) and for the whole `train` call
 (CV of every candidate, then the final fit of the chosen one and the card). Target: < 60 s.

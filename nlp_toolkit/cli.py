@@ -144,8 +144,8 @@ def extract(input: Path = typer.Argument(..., help="Segment JSONL."),
 @command
 def train(data: list[Path] = typer.Option(..., "--data", help="Annotated segment JSONL (repeatable)."),
           output: Path = typer.Option(Path("models/codes"), "--output", "-o", help="Model directory to write."),
-          candidates: str = typer.Option("cues,tfidf_lr,tfidf_lr+cues",
-                                         help="Comma-separated candidates to compare (also: spacy_textcat)."),
+          candidates: str = typer.Option("cues,tfidf_lr+cues",
+                                         help="Comma-separated candidates to compare (also: tfidf_lr, spacy_textcat)."),
           folds: int = typer.Option(5, help="Cross-validation folds (grouped by interview).")) -> None:
     """Train the code classifier: compare candidates by CV, tune thresholds, write model + card."""
     from .classify.train import train as run
