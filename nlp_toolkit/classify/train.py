@@ -99,9 +99,9 @@ def tune_thresholds(Y: np.ndarray, proba: np.ndarray, labels: list[str], cap: fl
     exact ties, 0.717 with the middle within 0.02, and 0.711 / 0.713 with the lowest threshold within
     0.02 / 0.03 (cross-validated on the first-person interviews: 0.690, 0.689, 0.677, 0.671).
 
-    No threshold exceeds `cap` (MAX_THRESHOLD): the regressions weigh classes to balance, so 0.5 is already
-    their "more likely than not", and a higher threshold learnt on the training interviews asks for a
-    certainty retold testimony seldom earns. With 1 015 gold segments (20 key-informant interviews
+    No threshold exceeds `cap` (MAX_THRESHOLD): the regressions weigh classes to balance, so 0.5 is
+    already their "more likely than not", and a higher threshold learnt on the training interviews
+    asks for a certainty retold testimony seldom earns. With 1 015 gold segments (20 key-informant interviews
     held out as above): 0.706 uncapped, 0.719 / 0.720 / 0.711 / 0.704 capped at 0.6 / 0.5 / 0.45 / 0.4,
     for 0.018 less in cross-validation on the first-person interviews."""
     out = {}
@@ -134,7 +134,7 @@ def train(records: list[dict], out_dir: str | os.PathLike, candidates: tuple[str
     tfidf_lr and spaCy's textcat are candidates only when asked for (`make models` asks, so the default
     model's card compares all four): tfidf_lr is chosen over tfidf_lr+cues only when clearly better
     (see PREFERRED) and adds 50 s of cross-validation on 5 000 segments; spaCy's textcat scores about
-    half of tfidf_lr+cues on the demo gold and its cross-validation there takes ten minutes."""
+    half of tfidf_lr+cues on the demo gold, and its cross-validation on 5 000 segments takes ten minutes."""
     cb = codebook or load_codebook()
     if not records:
         raise ToolkitError(f"{source or 'training data'}: no segment records")

@@ -75,9 +75,9 @@ class Lexicon:
     follow_window: int  # words each side searched for an actor to `follow`
     entries: dict[str, list[tuple[tuple[str, ...], str | Rule]]]  # first key -> (keys, label or rule)
     longest: int  # words in the longest entry
-    # relation nouns forming one span with the actor: Russian ones before it, Kyrgyz ones after it
+    # relation nouns forming one span with the actor they govern, Russian ones before it ("брат
+    # хозяина"), Kyrgyz ones after it ("кожоюндун уулу"), each with the actor labels it joins
     heads: tuple[tuple[Keys, Keys, frozenset[str]], ...]
-    # they govern ("брат хозяина"), each with the actor labels it joins
     complements: dict[str, Keys]  # label -> genitive nouns completing its titles ("аким района")
     names: NameRules
     ky_forms: dict[str, set[str]]  # a Kyrgyz stem's shape in a word -> the stems it comes from
