@@ -222,3 +222,26 @@ def test_choice_keeps_the_cue_model_unless_another_is_clearly_better():
     assert choose({"cues": res(0.6), "tfidf_lr": res(0.757), "tfidf_lr+cues": res(0.751)}) == "tfidf_lr+cues"
     assert choose({"cues": res(0.6), "tfidf_lr": res(0.80), "tfidf_lr+cues": res(0.75)}) == "tfidf_lr"
     assert choose({"cues": res(0.6), "tfidf_lr": res(0.70)}) == "tfidf_lr"
+
+
+@pytest.mark.parametrize("params", [
+    {"analyzer": "char_wb", "ngram_range": (2, 5), "min_df": 2, "sublinear_tf": True},
+    {"ngram_range": (1, 2), "sublinear_tf": True, "dtype": np.float32},
+    {"min_df": 0.2, "max_df": 0.5, "binary": True},
+])
+def test_counted_tfidf_fits_what_tfidfvectorizer_fits_on_the_same_texts(params):
+    """Counts remembered from another fit on overlapping texts (as in cross-validation) must not
+    leak into this fit's vocabulary or idf."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from nlp_toolkit.classify.features import CountedTfidf
+    texts = [t for t, _ in EXAMPLES]
+    train, other, new = texts[:10], texts[4:], texts[10:]
+    CountedTfidf(TfidfVectorizer(**params)).fit(other)
+    counted = CountedTfidf(TfidfVectorizer(**params))
+    X = counted.fit_transform(train)
+    plain = TfidfVectorizer(**params)
+    assert np.allclose(X.toarray(), plain.fit_transform(train).toarray())
+    assert counted.vectorizer_.vocabulary_ == plain.vocabulary_
+    assert X.dtype == plain.transform(new).dtype
+    assert np.allclose(counted.transform(new).toarray(), plain.transform(new).toarray())

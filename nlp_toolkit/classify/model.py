@@ -21,7 +21,7 @@ import numpy as np
 from .. import __version__
 from ..errors import ToolkitError
 from ..registry import Registry
-from .features import lemma_text
+from .features import CountedTfidf, lemma_text
 from .rules import cue_rules
 
 FORMAT_VERSION = 2  # 2: balanced classes, passage windows, noisy-OR cue evidence (older pickles lack them)
@@ -36,8 +36,8 @@ class TfidfLogReg:
     segments, and unweighted scores crowd near 0, which made every tuned threshold the grid minimum.
     """
 
-    def __init__(self, C: float = 8.0, window: int = 300) -> None:
-        self.C, self.window = C, window
+    def __init__(self, C: float = 8.0, window: int = 300, dtype: type = np.float32) -> None:
+        self.C, self.window, self.dtype = C, window, dtype
 
     def _pipeline(self):
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -46,8 +46,10 @@ class TfidfLogReg:
         from sklearn.pipeline import FeatureUnion, make_pipeline
         from sklearn.preprocessing import FunctionTransformer
 
-        lemmas = make_pipeline(FunctionTransformer(_lemmatise), TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True))
-        chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True, lowercase=True)
+        lemmas = make_pipeline(FunctionTransformer(_lemmatise), CountedTfidf(TfidfVectorizer(
+            ngram_range=(1, 2), min_df=1, sublinear_tf=True, dtype=self.dtype)))
+        chars = CountedTfidf(TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True,
+                                             lowercase=True, dtype=self.dtype))
         return make_pipeline(FeatureUnion([("lemmas", lemmas), ("chars", chars)]), OneVsRestClassifier(
             LogisticRegression(C=self.C, max_iter=2000, solver="lbfgs", class_weight="balanced")))
 
