@@ -245,3 +245,32 @@ def test_counted_tfidf_fits_what_tfidfvectorizer_fits_on_the_same_texts(params):
     assert counted.vectorizer_.vocabulary_ == plain.vocabulary_
     assert X.dtype == plain.transform(new).dtype
     assert np.allclose(counted.transform(new).toarray(), plain.transform(new).toarray())
+
+
+def test_platt_scores_match_observed_frequencies_where_raw_scores_do_not():
+    from nlp_toolkit.classify.calibration import fit_platt, platt
+    rng = np.random.default_rng(0)
+    z = rng.normal(size=20_000)
+    raw = 1 / (1 + np.exp(-2 * z))  # overconfident, and too high: balanced weights do this to a rare code
+    y = (rng.random(z.size) < 1 / (1 + np.exp(-(z - 1.5)))).astype(int)
+    cal = platt(raw, *fit_platt(y, raw))
+    for lo in np.arange(0, 1, 0.2):
+        in_bin = (cal >= lo) & (cal < lo + 0.2)
+        if in_bin.sum() > 200:
+            assert abs(y[in_bin].mean() - cal[in_bin].mean()) < 0.03
+    assert abs(y[raw >= 0.5].mean() - raw[raw >= 0.5].mean()) > 0.2
+    assert fit_platt(np.ones(5, int), raw[:5]) is None
+
+
+def test_calibration_changes_scores_not_decisions(trained):
+    """Calibrated scores against calibrated thresholds decide exactly what raw scores against the
+    tuned thresholds decide."""
+    from nlp_toolkit.classify.calibration import _logit
+    model = CodeModel.load(trained[0])
+    assert model.calibration
+    raw = CodeModel(model.codes, model.estimator, model.kind, dict(model.thresholds), model.rule_codes)
+    for code, (a, b) in model.calibration.items():  # the tuned raw threshold, mapped back
+        raw.thresholds[code] = float(1 / (1 + np.exp(-(_logit(model.thresholds[code]) - b) / a)))
+    texts = [t for t, _ in EXAMPLES] + ["Паспорт забрали, денег не дали, со двора не выпускали."]
+    assert model.predict(texts)[0] == raw.predict(texts)[0]
+    assert not np.allclose(model.scores(texts), raw.scores(texts))

@@ -16,9 +16,9 @@ LIMITS = """\
 - Cross-validation is grouped by interview (no interview is in both training and test folds); the
   thresholds were tuned on the same out-of-fold scores, so the tuned figures are slightly optimistic.
 - Codes listed under "rule fallback" had too few examples to learn and are predicted by cue phrases.
-- Scores are model probabilities (logistic regression, joined with the cue phrases' precision on the
-  training data where a cue occurs) or 0/1 for rules; codes are an indication for a human coder to
-  confirm, never evidence on their own.
+- Scores are calibrated on our interviews, where codes are frequent (most segments were written to
+  show an abuse); on testimony where a code is rarer, the same score means a lower frequency. Rule
+  codes score 0/1. Codes are an indication for a human coder to confirm, never evidence on their own.
 - Our interviews are mostly first-person answer turns; text that retells testimony (reports, key
   informants) is scored per passage of a few sentences and leans more on the cue phrases. Measure on
   such text before relying on the figures above: they describe our interviews' wording."""
@@ -44,6 +44,10 @@ def write_card(directory: Path, report: dict, cb: Codebook) -> None:
         f"- Cross-validated micro-F1 {chosen['micro_f1']:.3f}, macro-F1 {chosen['macro_f1']:.3f} with the thresholds "
         "below (the candidates are compared at their best thresholds on these interviews; the deployed ones are "
         f"capped at {report['max_threshold']} for testimony unlike them)",
+        "- Scores are calibrated per code (Platt scaling of the out-of-fold scores): a score of 0.3 means about 30 in "
+        "100 such segments of these interviews have the code. Brier score of the out-of-fold scores "
+        f"{report['brier']['raw']:.4f} raw, {report['brier']['calibrated']:.4f} calibrated (fitted on the same "
+        "scores); thresholds below are on the calibrated scale",
         "",
         "## Candidates compared",
         "",

@@ -5,7 +5,8 @@ Candidates (chosen by cross-validated micro-F1 in `train.py`):
 * `tfidf_lr+cues` - the same, joined with the cue-phrase hits (`rules.py`) by a noisy OR;
 * `spacy_textcat` - spaCy `textcat_multilabel` (bag-of-words) on a blank pipeline;
 * `cues` - the cue-phrase rules (`rules.py`), as a baseline.
-Per-code thresholds are tuned on out-of-fold scores; codes with too few examples use the rules.
+Per-code thresholds are tuned, and scores calibrated, on out-of-fold scores; codes with too few examples use
+the rules.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import numpy as np
 from .. import __version__
 from ..errors import ToolkitError
 from ..registry import Registry
+from .calibration import platt
 from .features import CountedTfidf, lemma_text
 from .rules import cue_rules
 
@@ -197,7 +199,10 @@ class TfidfLogRegWithCues:
 
 @dataclass
 class CodeModel:
-    """A trained code classifier: estimator + per-code thresholds + the codes that fall back to rules."""
+    """A trained code classifier: estimator + per-code thresholds + the codes that fall back to rules.
+
+    `calibration` maps a code to the Platt (slope, intercept) that turns its raw score into a
+    frequency (`calibration.py`); `thresholds` apply to the scores after it."""
 
     codes: list[str]
     estimator: object
@@ -205,15 +210,18 @@ class CodeModel:
     thresholds: dict[str, float]
     rule_codes: list[str] = field(default_factory=list)
     meta: dict = field(default_factory=dict)
+    calibration: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def scores(self, texts: list[str]) -> np.ndarray:
-        """Per-code scores in [0, 1]; rule-only codes score 1.0 when a cue matches."""
+        """Per-code scores in [0, 1], calibrated where the model has a calibration; rule-only codes
+        score 1.0 when a cue matches."""
         proba = self.estimator.predict_proba(texts) if texts else np.zeros((0, len(self.codes)))
-        if self.rule_codes:
-            rules = cue_rules().predict_codes(texts)
-            for j, code in enumerate(self.codes):
-                if code in self.rule_codes:
-                    proba[:, j] = [float(code in r) for r in rules]
+        rules = cue_rules().predict_codes(texts) if self.rule_codes else []
+        for j, code in enumerate(self.codes):
+            if code in self.rule_codes:
+                proba[:, j] = [float(code in r) for r in rules]
+            elif code in self.calibration:
+                proba[:, j] = platt(proba[:, j], *self.calibration[code])
         return proba
 
     def predict(self, texts: list[str]) -> tuple[list[list[str]], list[dict[str, float]]]:
@@ -233,7 +241,8 @@ class CodeModel:
         with atomic_write(directory / "model.joblib", "wb") as fh:
             joblib.dump({"estimator": self.estimator}, fh, compress=3)
         info = {"format_version": FORMAT_VERSION, "toolkit_version": __version__, "kind": self.kind,
-                "codes": self.codes, "thresholds": self.thresholds, "rule_codes": self.rule_codes, **self.meta}
+                "codes": self.codes, "thresholds": self.thresholds, "rule_codes": self.rule_codes,
+                "calibration": self.calibration, **self.meta}
         with atomic_write(directory / "model.json") as fh:
             json.dump(info, fh, ensure_ascii=False, indent=1)
 
@@ -256,6 +265,7 @@ class CodeModel:
             raise ToolkitError(f"{directory}: cannot load model.joblib ({exc.__class__.__name__}); it was made by "
                                f"toolkit {info.get('toolkit_version')} with other library versions - retrain it") from None
         meta = {k: v for k, v in info.items() if k not in {"format_version", "toolkit_version", "kind", "codes",
-                                                           "thresholds", "rule_codes"}}
+                                                           "thresholds", "rule_codes", "calibration"}}
         return cls(codes=info["codes"], estimator=est, kind=info["kind"], thresholds=info["thresholds"],
-                   rule_codes=info.get("rule_codes", []), meta={"toolkit_version": info.get("toolkit_version"), **meta})
+                   rule_codes=info.get("rule_codes", []), meta={"toolkit_version": info.get("toolkit_version"), **meta},
+                   calibration={c: tuple(ab) for c, ab in info.get("calibration", {}).items()})

@@ -17,6 +17,7 @@ from sklearn.model_selection import GroupKFold
 from ..codebook import Codebook, load_codebook
 from ..errors import ToolkitError
 from ..segments import where
+from .calibration import brier, fit_platt, platt
 from .card import write_card
 from .model import CodeModel, classifiers
 
@@ -116,6 +117,17 @@ def tune_thresholds(Y: np.ndarray, proba: np.ndarray, labels: list[str], cap: fl
     return out
 
 
+def calibrate(Y: np.ndarray, proba: np.ndarray, labels: list[str], skip: list[str]) -> tuple[dict[str, tuple[float, float]], np.ndarray]:
+    """Per code (except `skip`), the Platt map fitted on out-of-fold scores; and those scores mapped."""
+    calibration, out = {}, proba.astype(float)
+    for j, code in enumerate(labels):
+        ab = None if code in skip else fit_platt(Y[:, j], proba[:, j])
+        if ab:
+            calibration[code] = ab
+            out[:, j] = platt(proba[:, j], *ab)
+    return calibration, out
+
+
 def evaluate(Y: np.ndarray, pred: np.ndarray, labels: list[str]) -> dict:
     p, r, f, support = precision_recall_fscore_support(Y, pred, zero_division=0)
     present = Y.sum(axis=0) > 0
@@ -168,11 +180,15 @@ def train(records: list[dict], out_dir: str | os.PathLike, candidates: tuple[str
         idx = [i for i, r in enumerate(records) if (r.get("lang") or "?") == lang]
         res = evaluate(Y[idx], pred_best[idx], labels)
         per_lang[lang] = {"segments": len(idx), "micro_f1": round(res["micro_f1"], 3), "macro_f1": round(res["macro_f1"], 3)}
+    calibration, calibrated = calibrate(Y, oof[best], labels, skip=rule_codes)
+    thresholds = {c: float(platt(t, *calibration[c])) if c in calibration else t for c, t in thresholds.items()}
+    report["brier"] = {"raw": round(brier(Y, oof[best]), 4), "calibrated": round(brier(Y, calibrated), 4)}
     estimator = classifiers.create(best).fit(texts, Y, labels=labels)
-    model = CodeModel(codes=labels, estimator=estimator, kind=best, thresholds=thresholds, rule_codes=rule_codes)
+    model = CodeModel(codes=labels, estimator=estimator, kind=best, thresholds=thresholds, rule_codes=rule_codes,
+                      calibration=calibration)
     report.update({
         "chosen": best, "preferred": PREFERRED, "preference_margin": PREFERENCE_MARGIN, "max_threshold": MAX_THRESHOLD,
-        "thresholds": thresholds, "rule_codes": rule_codes, "positives": positives,
+        "thresholds": thresholds, "calibration": calibration, "rule_codes": rule_codes, "positives": positives,
         "languages": dict(langs), "positives_per_language": {k: dict(v) for k, v in per_lang_counts.items()},
         "cv_per_language": per_lang, "folds": folds, "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "data_files": data_files or [],
