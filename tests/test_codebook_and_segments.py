@@ -108,6 +108,10 @@ def test_marked_file_codes_and_langs_attach_to_the_turn(tmp_path):
     src.write_text("В: ?\nО: да\n@codes no_such_code\n", encoding="utf-8")
     with pytest.raises(ToolkitError, match=r"mx.md:3: unknown code id 'no_such_code'"):
         parse_marked_file(src)
+    # a transcript to be written in cp1251 cannot hold Kyrgyz letters: said at the line, not a crash later
+    src.write_text("%% encoding: cp1251\nВ: Кайда?\nО: Ооба, жумуш бар.\nО: Бүгүн жок.\n", encoding="utf-8")
+    with pytest.raises(ToolkitError, match=r"mx.md:4: 'ү' cannot be written in cp1251"):
+        parse_marked_file(src)
 
 
 def test_gold_builder_carries_spans_through_pseudonymisation(tmp_path):

@@ -89,6 +89,23 @@ def test_capitalised_kyrgyz_words_and_acronyms_are_not_names():
     assert "Евлампий" not in out
 
 
+def test_words_natasha_joins_to_a_name_in_mixed_text_stay():
+    """In "Кыздын аты Айжамал" natasha tags all three words PER: the genitive of кыз and the
+    lower-case "аты" are not names, and "Акыры" (finally) before a name is an adverb."""
+    p = Pseudonymiser()
+    out = p("Кыздын аты Айжамал, Шымкентте иштеген. Акыры Улан агам келди. Потом приехал Бородин.", "i11", "mixed")
+    assert out.startswith("Кыздын аты ") and "Акыры " in out and " агам келди" in out
+    assert not {"Айжамал", "Улан", "Бородин"} & set(out.replace(",", " ").replace(".", " ").split())
+
+
+def test_a_name_found_by_natasha_is_replaced_in_its_other_case_forms_in_the_same_turn():
+    p = Pseudonymiser()
+    out = p("Арман деген бирөө аларды машинага отургузду. Фермер Арманга акча санап берди.", "i12", "mixed")
+    pseudo = out.split()[0]
+    assert "Арман" not in out and (f"{pseudo}га" in out or f"{pseudo}ка" in out), out
+    assert not p.leaks(out, "i12")
+
+
 def test_leaks_counts_capitalised_words_only():
     """A lower-case common word spelled like a name in the key ("анда" = then) is not a leak."""
     p = Pseudonymiser()

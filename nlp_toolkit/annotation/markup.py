@@ -121,10 +121,22 @@ def parse_marked_file(path, cb: Codebook | None = None) -> MarkedFile:
                 mf.codes[last] = values
                 continue
             text, ents = strip(line, where, cb)
+            _check_encodable(text, directives.get("encoding", "utf-8"), where)
             if ents:
                 mf.entities[len(mf.lines)] = ents
             mf.lines.append(text)
     return mf
+
+
+def _check_encodable(text: str, encoding: str, where: str) -> None:
+    """The rendered transcript is written in the file's `%% encoding`: say so here, not as a crash there."""
+    try:
+        text.encode(encoding)
+    except LookupError:
+        raise ToolkitError(f"{where}: unknown %% encoding {encoding!r}") from None
+    except UnicodeEncodeError as exc:
+        raise ToolkitError(f"{where}: {text[exc.start:exc.end]!r} cannot be written in {encoding} (the file's "
+                           "%% encoding); use other letters or another encoding") from None
 
 
 def main(argv: list[str] | None = None) -> int:

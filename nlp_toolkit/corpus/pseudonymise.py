@@ -28,6 +28,7 @@ DATA = Path(__file__).parent / "data" / "names.yaml"
 # at is trusted when the word has such an ending.
 SURNAME_RE = re.compile(r"(ов|ев|ёв|ин|ын|ский|цкий|ская|цкая)(а|у|ым|ом|ой|е|ых|ыми|им)?$|(ова|ева|ина|ына)(ой|у|е)?$")
 _VOWELS = set("аеёиоуыэюяөү")
+_KY_GENITIVE = re.compile(r"(.{2,}?)[ндт](?:ын|ин|ун|үн)")
 _ACRONYM = re.compile(r"[A-ZА-ЯЁӨҮҢ]{2,}[a-zа-яёөүң]")  # ЕАЭСтин, УВДга: an acronym with a Kyrgyz suffix
 
 
@@ -71,14 +72,19 @@ def _not_names():
 
 
 def _plausible_person(token: str) -> bool:
-    """natasha also tags capitalised Kyrgyz words (Ооба, Мен, Анда, Биздин) and acronyms with a Kyrgyz
-    suffix (ЕАЭСтин) as PER; keep only name-like words that are not Turkic function words."""
-    if _ACRONYM.match(token) or langid_lexicon().listed_turkic(fold(token)):
+    """natasha also tags capitalised Kyrgyz words (Ооба, Мен, Анда, Биздин), acronyms with a Kyrgyz
+    suffix (ЕАЭСтин) and lower-case words beside a name ("аты" in "Кыздын аты Айжамал") as PER; keep
+    only capitalised name-like words that are not Turkic function words."""
+    if not token[:1].isupper() or _ACRONYM.match(token) or langid_lexicon().listed_turkic(fold(token)):
         return False
+    t = fold(token)
+    genitive = _KY_GENITIVE.fullmatch(t)
+    if genitive and not is_known(t) and not SURNAME_RE.search(genitive.group(1)):
+        return False  # a Kyrgyz genitive (Кыздын, Баланын) pymorphy would guess a name or surname in -ин/-ын
     parse = best(token)
     if parse is not None and {"Name", "Patr"} & set(parse.tag.grammemes) and parse.score >= 0.3:
         return True
-    return bool(SURNAME_RE.search(fold(token)))
+    return bool(SURNAME_RE.search(t))
 
 
 @functools.lru_cache(maxsize=1)
@@ -249,19 +255,27 @@ class Pseudonymiser:
             out.append(self.key.pseudonym(interview, fold(part.strip(".")), gender, surname=True))
         return " ".join(out)
 
+    @staticmethod
+    def _base(token: str, known: set[str]) -> str:
+        """The name a name token stands for: a known name it inflects, else its dictionary form."""
+        parse = best(token)
+        return _base_name(token, known, shaped=True) or fold(parse.normal_form if parse else token)
+
     def __call__(self, text: str, interview: str, lang: str | None = None) -> str:
         """`text` with every known or detected personal name replaced by its pseudonym."""
         table = self.key.mapping.setdefault(interview, {})
         known = set(name_lexicon()["gender"]) | set(table)
-        spans = set(self.person_names(text, lang))
-        # Names already in the key (header names, earlier turns) are replaced wherever they recur.
-        in_key = {v for real in table for v in _spellings(real)}
-        spans |= {(s, e) for s, e, w in _name_words(text) if w[:1].isupper() and _base_name(w, in_key)}
+        found = {(s, e): self._base(text[s:e], known) for s, e in self.person_names(text, lang)}
+        # Names in the key (header names, earlier turns) or found in this text are replaced wherever
+        # they recur, in any case form ("Арман" found by natasha, then "Арманга").
+        in_key = {v for real in [*table, *found.values()] for v in _spellings(real)}
+        spans = set(found) | {(s, e) for s, e, w in _name_words(text) if w[:1].isupper() and _base_name(w, in_key)}
+        known |= set(found.values())
         out, pos = [], 0
         for s, e in sorted(spans):
             token = text[s:e]
             parse = best(token)
-            base = _base_name(token, known, shaped=True) or fold(parse.normal_form if parse else token)
+            base = self._base(token, known)
             is_surname = base not in name_lexicon()["gender"] and parse is not None and "Surn" in parse.tag
             pseudo = self.key.pseudonym(interview, base, self._gender(base), surname=is_surname)
             out.append(text[pos:s])
