@@ -152,6 +152,20 @@ def test_cue_evidence_only_raises_a_score_by_its_measured_precision():
     assert 0 < est.precision_[j] <= 1
 
 
+def test_a_loose_cue_counts_less_than_a_reliable_cue_of_the_same_code():
+    """"регистрация" is a cue of irregular_status that also occurs where nobody's status is irregular."""
+    codes = load_codebook().code_ids
+    coded = ["Регистрации у нас не было, жили нелегально.", "Регистрация просрочена, мы нелегально тут."]
+    loose = ["Полиция проверяла регистрацию, у всех была в порядке.", "Регистрацию сделал хозяин, всё законно.",
+             "Регистрация у нас есть, патент тоже."]
+    texts = (coded + loose) * 4
+    Y = np.array([[c == "irregular_status" and t in coded for c in codes] for t in texts], dtype=int)
+    est = classifiers.create("tfidf_lr+cues").fit(texts, Y, labels=codes)
+    j = codes.index("irregular_status")
+    ev = est.evidence(["Жили нелегально полгода.", "Регистрацию проверили."])[:, j]
+    assert ev[0] > est.precision_[j] > ev[1] > 0
+
+
 def test_thresholds_prefer_a_plateau_to_a_spike():
     y = np.array([1] * 10 + [0] * 30)
     proba = np.r_[np.linspace(0.3, 0.9, 10), np.linspace(0.0, 0.45, 30)]

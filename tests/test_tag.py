@@ -66,7 +66,7 @@ def test_default_model_is_reproducible_from_the_demo_gold():
     recs = gold_records()
     texts, Y, _ = training_matrix(recs, load_codebook())
     est = classifiers.create(model.kind).fit(texts, Y, labels=model.codes)
-    again = CodeModel(model.codes, est, model.kind, model.thresholds, model.rule_codes)
+    again = CodeModel(model.codes, est, model.kind, model.thresholds, model.rule_codes, calibration=model.calibration)
     sample = texts[::5]
     assert model.predict(sample)[0] == again.predict(sample)[0]
     assert np.allclose(model.scores(sample), again.scores(sample), atol=1e-6)

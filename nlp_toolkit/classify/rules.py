@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 
 from ..codebook import Codebook, load_codebook
 from ..io import read_yaml
@@ -101,7 +103,7 @@ class CueClassifier:
             for n, cue in enumerate(cues):
                 if cue:
                     self._by_first.setdefault(cue[0], []).append((code, n, cue))
-        self._codes_of = functools.lru_cache(maxsize=MEMO)(lambda text: frozenset(self.matches(text)))
+        self._matches = functools.lru_cache(maxsize=MEMO)(lambda text: MappingProxyType(self.matches(text)))
 
     def fit(self, texts=None, y=None) -> "CueClassifier":
         return self
@@ -123,8 +125,12 @@ class CueClassifier:
                 found[code] = hits
         return found
 
+    def cue_matches(self, text: str) -> Mapping[str, list[str]]:
+        """`matches`, remembered per text (cross-validation asks about each text once per fold)."""
+        return self._matches(text)
+
     def predict_codes(self, texts: list[str]) -> list[set[str]]:
-        return [set(self._codes_of(t)) for t in texts]
+        return [set(self._matches(t)) for t in texts]
 
 
 @functools.lru_cache(maxsize=4)
