@@ -43,7 +43,7 @@ def write_card(directory: Path, report: dict, cb: Codebook) -> None:
         + (f"; files: {', '.join(report['data_files'])}" if report.get("data_files") else ""),
         f"- Cross-validated micro-F1 {chosen['micro_f1']:.3f}, macro-F1 {chosen['macro_f1']:.3f} with the thresholds "
         "below (the candidates are compared at their best thresholds on these interviews; the deployed ones are "
-        f"capped at {report['max_threshold']} for testimony unlike them)",
+        f"capped at {report['max_threshold']} on the raw scores, for testimony unlike them)",
         "- Scores are calibrated per code (Platt scaling of the out-of-fold scores): a score of 0.3 means about 30 in "
         "100 such segments of these interviews have the code. Brier score of the out-of-fold scores "
         f"{report['brier']['raw']:.4f} raw, {report['brier']['calibrated']:.4f} calibrated (fitted on the same "
