@@ -58,6 +58,22 @@ def place_ner_config(backend: str = "none", stanza_dir: str | os.PathLike | None
     return {"places": {"ner_fallback": True, "ner_backend": backend, **extra}}
 
 
+def interview_batches(records: list[dict], size: int) -> Iterator[list[list[dict]]]:
+    """Whole interviews (lists of their records, in input order) gathered into batches of about
+    `size` records; an interview longer than `size` is a batch of its own."""
+    interviews: dict[str, list[dict]] = {}
+    for rec in records:
+        interviews.setdefault(interview_key(rec), []).append(rec)
+    batch: list[list[dict]] = []
+    for recs in interviews.values():
+        if batch and sum(map(len, batch)) + len(recs) > size:
+            yield batch
+            batch = []
+        batch.append(recs)
+    if batch:
+        yield batch
+
+
 class Tagger:
     """Language ID + code classifier + entity extractors, loaded once, applied to batches."""
 
@@ -90,20 +106,25 @@ class Tagger:
         for rec in records:
             if not isinstance(rec.get("text"), str):
                 raise ToolkitError(f"record {rec.get('id', '?')!r} has no 'text' string")
-        out = [{**rec, "lang": rec.get("lang") or detect_language(rec["text"])} for rec in records]
-        interviews: dict[str, list[dict]] = {}
-        for rec in out:
-            interviews.setdefault(interview_key(rec), []).append(rec)
-        for recs in interviews.values():
-            found = self.entities([r["text"] for r in recs], [r["lang"] for r in recs], [year_of(r) for r in recs])
-            for rec, ents in zip(recs, found):
-                rec["entities"] = ents
-        if self.model is not None:
-            codes, scores = self.model.predict([r["text"] for r in out])
-            for rec, c, s in zip(out, codes, scores):
-                rec["codes"], rec["scores"] = c, s
-                rec["model_version"] = self.model.meta.get("trained_at", "")
+        out = [dict(rec) for rec in records]
+        for batch in interview_batches(out, self.BATCH):
+            for recs in batch:
+                for rec in recs:
+                    rec["lang"] = rec.get("lang") or detect_language(rec["text"])
+                found = self.entities([r["text"] for r in recs], [r["lang"] for r in recs], [year_of(r) for r in recs])
+                for rec, ents in zip(recs, found):
+                    rec["entities"] = ents
+            if self.model is not None:
+                flat = [rec for recs in batch for rec in recs]
+                codes, scores = self.model.predict([r["text"] for r in flat])
+                for rec, c, s in zip(flat, codes, scores):
+                    rec["codes"], rec["scores"] = c, s
+                    rec["model_version"] = self.model.meta.get("trained_at", "")
         return out
+
+    # Segments that pass through all stages before the next ones start: every stage normalises and
+    # tokenises the same text, and text.py remembers the last 512 texts.
+    BATCH = 256
 
     process = tag  # the engine's stage interface (nlp_toolkit.engine)
 

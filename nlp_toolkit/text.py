@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
 
 # Latin letters that look like Cyrillic ones, as they slip into typed transcripts ("Алмaты").
 _LOOKALIKES = str.maketrans({
@@ -19,6 +18,7 @@ _LOOKALIKES = str.maketrans({
 })
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " ", "\t": " "})
 _DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-", "\u2010": "-", "\u2011": "-"})
+_LATIN_LOOKALIKE = re.compile("[" + "".join(chr(c) for c in _LOOKALIKES) + "]")
 _CYR = re.compile(r"[а-яёңөүА-ЯЁҢӨҮ]")
 WORD_RE = re.compile(r"[^\W\d_](?:[^\W_]|[\u00ad\-'’](?=[^\W\d_]))*", re.UNICODE)
 
@@ -38,7 +38,8 @@ def normalise(text: str) -> str:
 
 def _normalise(text: str) -> str:
     out = text.translate(_SPACES).translate(_DASHES).replace("ё", "е").replace("Ё", "Е")
-    out = WORD_RE.sub(_fix_lookalikes, out)
+    if _LATIN_LOOKALIKE.search(out):  # most transcripts have none: then no word needs looking at
+        out = WORD_RE.sub(_fix_lookalikes, out)
     assert len(out) == len(text)
     return out
 
@@ -46,12 +47,25 @@ def _normalise(text: str) -> str:
 _normalise_cached = functools.lru_cache(maxsize=512)(_normalise)
 
 
-def words(text: str) -> Iterator[tuple[int, int, str]]:
-    """(start, end, word) for each word; hyphenated words (Жалал-Абад) stay whole."""
-    for m in WORD_RE.finditer(text):
-        yield m.start(), m.end(), m.group(0)
+Token = tuple[int, int, str]
 
 
+def words(text: str) -> tuple[Token, ...]:
+    """(start, end, word) for each word; hyphenated words (Жалал-Абад) stay whole.
+
+    Remembered for segments of ordinary length, like `normalise`: every stage tokenises the same
+    normalised segment."""
+    return _words_cached(text) if len(text) <= 4096 else _words(text)
+
+
+def _words(text: str) -> tuple[Token, ...]:
+    return tuple((m.start(), m.end(), m.group(0)) for m in WORD_RE.finditer(text))
+
+
+_words_cached = functools.lru_cache(maxsize=512)(_words)
+
+
+@functools.lru_cache(maxsize=65_536)  # called for every word by every stage; words repeat
 def fold(word: str) -> str:
     """Lower-case key for lexicon look-ups (soft hyphens dropped, ё -> е)."""
     return word.replace("\u00ad", "").casefold().replace("ё", "е")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 
 import numpy as np
 import pytest
@@ -250,7 +251,8 @@ def test_counted_tfidf_fits_what_tfidfvectorizer_fits_on_the_same_texts(params):
 
     from nlp_toolkit.classify.features import CountedTfidf
     texts = [t for t, _ in EXAMPLES]
-    train, other, new = texts[:10], texts[4:], texts[10:]
+    train, other = texts[:10], texts[4:]
+    new = texts[10:] + ["ПАСПОРТ\tзабрали\u00a0 паспорт, Паспорт паспорт", "", "qwz", texts[0]]
     CountedTfidf(TfidfVectorizer(**params)).fit(other)
     counted = CountedTfidf(TfidfVectorizer(**params))
     X = counted.fit_transform(train)
@@ -259,6 +261,8 @@ def test_counted_tfidf_fits_what_tfidfvectorizer_fits_on_the_same_texts(params):
     assert counted.vectorizer_.vocabulary_ == plain.vocabulary_
     assert X.dtype == plain.transform(new).dtype
     assert np.allclose(counted.transform(new).toarray(), plain.transform(new).toarray())
+    assert np.allclose(counted.transform(new[::-1]).toarray(), plain.transform(new[::-1]).toarray())  # words now cached
+    assert "_word_columns" not in pickle.loads(pickle.dumps(counted)).__dict__
 
 
 def test_platt_scores_match_observed_frequencies_where_raw_scores_do_not():

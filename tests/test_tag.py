@@ -84,3 +84,19 @@ def test_characters_pymorphy3_cannot_name_do_not_crash_any_stage():
     assert [(e["text"], e["label"]) for e in rec["entities"]] == [("Алматы", "LOC"), ("5000 тенге", "MONEY")]
     assert detect_language(text) == "ru"
     assert Pseudonymiser()(text, "i1", "ru").endswith("в Алматы отдал 5000 тенге")
+
+
+def test_batches_hold_whole_interviews_and_do_not_change_the_output():
+    from nlp_toolkit.classify.ilo import interview_key
+    from nlp_toolkit.pipeline import Tagger, interview_batches
+    recs = gold_records()[:150]
+    batches = list(interview_batches(recs, 40))
+    keys = [interview_key(r) for b in batches for interview in b for r in interview]
+    assert sorted(keys) == sorted(interview_key(r) for r in recs) and len(batches) > 2
+    for b in batches:
+        assert len({interview_key(interview[0]) for interview in b}) == len(b)  # no interview cut in two
+        assert sum(map(len, b)) <= 40 or len(b) == 1
+    tagger = Tagger()
+    whole = tagger.tag(recs)
+    tagger.BATCH = 5  # each interview alone
+    assert tagger.tag(recs) == whole and [r["id"] for r in whole] == [r["id"] for r in recs]

@@ -264,13 +264,17 @@ class LanguageIdentifier:
         norm = normalise(text).translate(_STRESS)
         norm = _URL.sub(lambda m: " " * len(m.group(0)), norm)
         out: list[Clause] = []
+        all_toks, k = words(norm), 0  # the whole text's words (text.py remembers them for the next stage)
         for sent in sentenize(norm):
             toks = []
-            for i, (a, b, w) in enumerate(words(sent.text)):
-                at = sent.start + a
+            while k < len(all_toks) and all_toks[k][0] < sent.start:
+                k += 1
+            while k < len(all_toks) and all_toks[k][1] <= sent.stop:
+                at, end, w = all_toks[k]
                 before = norm[max(0, at - 2):at]
                 on_numeral = before[-1:].isdigit() or (before[-1:] in ("-", "%") and before[:1].isdigit())
-                toks.append((at, sent.start + b, self._token_evidence(w, i == 0, on_numeral)))
+                toks.append((at, end, self._token_evidence(w, not toks, on_numeral)))
+                k += 1
             sent_lang = self._decide(Evidence.total([t[2] for t in toks]))
             if sent_lang is None:
                 continue

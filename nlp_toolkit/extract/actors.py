@@ -288,7 +288,9 @@ class _Segment:
 
     def phrase_at(self, i: int, keys: tuple[str, ...]) -> bool:
         n = len(keys)
-        return (i + n <= len(self.toks) and all(keys[t] in self.keys[i + t] for t in range(n))
+        if i + n > len(self.toks) or keys[0] not in self.keys[i]:  # most calls: answered without a loop
+            return False
+        return (all(keys[t] in self.keys[i + t] for t in range(1, n))
                 and all(self.joined(i + t, i + t + 1) for t in range(n - 1)))
 
     # --- lexicon and context rules -------------------------------------------------------------

@@ -501,6 +501,8 @@ class _Segment:
     def hyphen_parts(self, i: int) -> list[Match]:
         """Places inside an unlisted hyphenated word: "России-СССР", "Кыргызстан-Казахстан"."""
         start, _, word = self.toks[i]
+        if "-" not in word:
+            return []
         out, pos = [], start
         for part in word.split("-"):
             keys, ky = self.gaz.keys(part) if _capitalised(part) and len(part) > 1 else (frozenset(), frozenset())
@@ -510,7 +512,7 @@ class _Segment:
             if name:
                 out.append(Match(i, i + 1, name.options, start=pos, end=pos + len(part)))
             pos += len(part) + 1
-        return out if len(word.split("-")) > 1 else []
+        return out
 
     def proper_run(self, i: int, taken: set[int]) -> int:
         """How many capitalised, non-person-name tokens start at i (at most MAX_NAME_WORDS)."""
