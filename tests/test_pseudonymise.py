@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from nlp_toolkit.corpus.pseudonymise import Pseudonymiser, PseudonymKey
+from nlp_toolkit.corpus.pseudonymise import Pseudonymiser, PseudonymKey, name_lexicon
 from nlp_toolkit.text import fold
 
 
@@ -140,3 +140,20 @@ def test_a_name_with_an_honorific_after_a_hyphen_is_replaced():
     p = Pseudonymiser()
     out = p("Айгуль-эже с нашей улицы, в Кара-Балте живёт.", "i15", "ru")
     assert "Айгуль" not in out and "-эже с нашей улицы, в Кара-Балте живёт." in out
+
+
+def test_russian_nouns_with_kyrgyz_suffixes_are_not_names():
+    """natasha tags a sentence-initial "Паспорттор" as PER and pymorphy guesses a name for it."""
+    p = Pseudonymiser()
+    out = p("Паспорттор бригадирде калды. Документтерди кайра беришпеди. Анан Нурлан келди.", "i12", "mixed")
+    assert out.startswith("Паспорттор бригадирде калды. Документтерди кайра беришпеди.") and "Нурлан" not in out
+
+
+def test_a_female_pseudonym_surname_is_never_a_real_surname_of_the_interview():
+    """Female surnames are pool surnames + "а": Осмонова must not stand in when an Осмонов is in the interview."""
+    pool = [fold(s) for s in name_lexicon()["surnames"]]
+    for free in pool[:5]:
+        key = PseudonymKey(reserved={"i13": set(pool) - {free}})  # every surname but one occurs in the interview
+        assert fold(key.pseudonym("i13", "асанова", "female", surname=True)) == free + "а"
+        second = fold(key.pseudonym("i13", "бекова", "female", surname=True))  # the pool is used up
+        assert second.startswith(free + "а-") and second != fold(key.mapping["i13"]["асанова"])

@@ -78,6 +78,8 @@ def _plausible_person(token: str) -> bool:
     if not token[:1].isupper() or _ACRONYM.match(token) or langid_lexicon().listed_turkic(fold(token)):
         return False
     t = fold(token)
+    if not is_known(t) and _russian_noun_with_kyrgyz_suffix(t):
+        return False  # Паспорттор, Документтерди: pymorphy guesses a name for the unknown word
     genitive = _KY_GENITIVE.fullmatch(t)
     if genitive and not is_known(t) and not SURNAME_RE.search(genitive.group(1)):
         return False  # a Kyrgyz genitive (Кыздын, Баланын) pymorphy would guess a name or surname in -ин/-ын
@@ -85,6 +87,13 @@ def _plausible_person(token: str) -> bool:
     if parse is not None and {"Name", "Patr"} & set(parse.tag.grammemes) and parse.score >= 0.3:
         return True
     return bool(SURNAME_RE.search(t))
+
+
+def _russian_noun_with_kyrgyz_suffix(word: str) -> bool:
+    """A Russian common noun (not a name in the lexicon) followed by Kyrgyz suffixes: паспорт-тор."""
+    names = name_lexicon()["gender"]
+    return any(is_suffix_chain(word[cut:]) and word[:cut] not in names and _common_russian(word[:cut])
+               for cut in range(len(word) - 1, 2, -1))
 
 
 @functools.lru_cache(maxsize=1)
@@ -187,15 +196,21 @@ class PseudonymKey:
                 return table[spelling]
         lex = name_lexicon()
         pool = lex["surnames"] if surname else lex["female" if gender == "female" else "male"]
-        used = {fold(v) for v in table.values()} | set(table) | self.reserved.get(interview, set())
+        real_names = set(table) | self.reserved.get(interview, set()) | {fold(real)}
         # Prefer pseudonyms whose ending class matches, so transferred case endings read naturally.
         ending_vowel = real[-1:] in _VOWELS
         order = sorted(pool, key=lambda p: hashlib.sha256(f"{interview}|{real}|{p}".encode()).hexdigest())
         order.sort(key=lambda p: (p[-1:].lower() in _VOWELS) != ending_vowel)
         if surname and gender == "female":
             order = [p + "а" for p in order]
-        used.add(fold(real))
-        choice = next((p for p in order if fold(p) not in used), order[0] + "-" + str(len(table)))
+        if surname:  # Осмонова is the wife of an Осмонов: a real surname in either form is taken
+            real_names |= {u.removesuffix("а") for u in real_names}
+        stem = (lambda p: fold(p).removesuffix("а")) if surname else fold
+        free = [p for p in order if stem(p) not in real_names]  # never a real name of the interview
+        pseudonyms = {stem(v) for v in table.values()}
+        choice = next((p for p in free if stem(p) not in pseudonyms), None)
+        if choice is None:  # pool used up: repeat a pseudonym with a number, still no real name
+            choice = f"{free[0] if free else 'Аноним'}-{len(table)}"
         table[real] = choice
         return choice
 
