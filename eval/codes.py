@@ -1,22 +1,27 @@
-"""Code classifier figures: grouped CV on the project gold, and the default model on the real report pages.
+"""Code classifier figures: grouped CV on the project gold, a style-shift test, and the default model on the
+real report pages.
 
-    .venv/bin/python eval/codes.py [--kind KIND] [--model DIR] [--no-eval]
+    .venv/bin/python eval/codes.py [--kind KIND] [--model DIR] [--no-eval] [--shift]
 
 1. Grouped 5-fold CV (by interview) on annotation/gold/*.jsonl for one candidate, with the thresholds
    `train.py` would choose: micro/macro-F1 overall, per language and per code.
-2. The model in DIR (default models/codes, trained on project data only) on ../shared/eval report
+2. With --shift: trained (`train`, thresholds and calibration included) on the first-person interviews
+   only, tested on the key-informant ones (_common.KEY_INFORMANTS): how the model holds up on retold
+   cases unlike its training turns. Model choices are made on 1 and 2.
+3. The model in DIR (default models/codes, trained on project data only) on ../shared/eval report
    pages: codes P/R/F1 per code. The report text is only read to measure, never stored.
 """
 
 from __future__ import annotations
 
 import argparse
+import tempfile
 
 import numpy as np
 
-from _common import EVAL, ROOT
+from _common import EVAL, KEY_INFORMANTS, ROOT
 from nlp_toolkit.classify.model import CodeModel
-from nlp_toolkit.classify.train import evaluate, out_of_fold, training_matrix, tune_thresholds
+from nlp_toolkit.classify.train import evaluate, out_of_fold, train, training_matrix, tune_thresholds
 from nlp_toolkit.codebook import load_codebook
 from nlp_toolkit.io import read_jsonl
 
@@ -29,9 +34,13 @@ def per_code_table(Y: np.ndarray, pred: np.ndarray, labels: list[str]) -> None:
             print(f"  {code:24s} P {m['p']:.2f} R {m['r']:.2f} F1 {m['f1']:.2f} n={m['support']}")
 
 
+def gold() -> list[dict]:
+    return [r for f in sorted((ROOT / "annotation" / "gold").glob("*.jsonl")) for r in read_jsonl(f)]
+
+
 def cv(kind: str) -> None:
     cb = load_codebook()
-    recs = [r for f in sorted((ROOT / "annotation" / "gold").glob("*.jsonl")) for r in read_jsonl(f)]
+    recs = gold()
     texts, Y, groups = training_matrix(recs, cb)
     proba = out_of_fold(kind, texts, Y, groups, cb.code_ids, 5)
     thr = tune_thresholds(Y, proba, cb.code_ids) if kind != "cues" else {c: 0.5 for c in cb.code_ids}
@@ -42,6 +51,21 @@ def cv(kind: str) -> None:
         idx = [i for i, r in enumerate(recs) if r.get("lang") == lang]
         res = evaluate(Y[idx], pred[idx], cb.code_ids)
         print(f"  lang {lang:5s} n={len(idx):4d} micro-F1 {res['micro_f1']:.3f} macro-F1 {res['macro_f1']:.3f}")
+
+
+def shift(kind: str) -> None:
+    cb = load_codebook()
+    recs = gold()
+    test = [r for r in recs if r["interview_id"] in KEY_INFORMANTS]
+    first_person = [r for r in recs if r["interview_id"] not in KEY_INFORMANTS]
+    with tempfile.TemporaryDirectory() as tmp:
+        train(first_person, tmp, candidates=(kind,))
+        codes, _ = CodeModel.load(tmp).predict([r["text"] for r in test])
+    _, Y, _ = training_matrix(test, cb)
+    pred = np.array([[c in row for c in cb.code_ids] for row in codes], dtype=int)
+    print(f"== style shift: {kind} trained on {len(first_person)} first-person segments, "
+          f"tested on {len(test)} key-informant segments ({len({r['interview_id'] for r in test})} interviews)")
+    per_code_table(Y, pred, cb.code_ids)
 
 
 def report_pages(model_dir: str | None) -> None:
@@ -59,10 +83,13 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--kind", default=None, help="candidate to cross-validate (default: the model's kind)")
     ap.add_argument("--model", default=None)
-    ap.add_argument("--no-eval", action="store_true", help="CV only")
+    ap.add_argument("--no-eval", action="store_true", help="not the report pages")
+    ap.add_argument("--shift", action="store_true", help="also the style-shift test")
     args = ap.parse_args()
     kind = args.kind or CodeModel.load(args.model or ROOT / "models" / "codes").kind
     cv(kind)
+    if args.shift:
+        shift(kind)
     if not args.no_eval:
         report_pages(args.model)
 
