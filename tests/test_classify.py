@@ -105,6 +105,8 @@ def test_cue_rules_match_inflected_russian_and_kyrgyz_suffixes():
     assert "document_retention" in rules.matches("Паспорта забрали в первый же день.")
     assert "recruitment_fees" in rules.matches("Ортомчуларга беш миң сом төлөдүк.")
     assert rules.matches("Погода была хорошая.") == {}
+    # a stem whose final consonant is voiced before a vowel suffix: айлык -> айлыгын
+    assert rules.matches("Айлыгын бербей койду.").get("wage_theft") == ["айлык бербе*"]
 
 
 @pytest.mark.parametrize("text, code", [

@@ -10,7 +10,7 @@ from types import MappingProxyType
 
 from ..codebook import Codebook, load_codebook
 from ..io import read_yaml
-from ..kyrgyz import matches_stem
+from ..kyrgyz import matches_stem, stem_forms
 from ..morph import is_known
 from ..text import fold, normalise, words
 from .features import KY_LETTERS, word_lemma
@@ -57,11 +57,12 @@ def _load_patterns(path: str) -> dict[str, list[re.Pattern]]:
             for code, spec in raw.items() if spec.get("regex")}
 
 
-def _positions(tokens: list[tuple[str, str]], lemmas: frozenset[str], stems: frozenset[str],
+def _positions(tokens: list[tuple[str, str]], lemmas: frozenset[str], stems: Mapping[str, str],
                prefixes: frozenset[str]) -> dict[str, list[int]]:
     """cue word -> positions of the words it matches: a Russian cue by lemma, a Kyrgyz stem as the
     whole word or (unless the word is a Russian dictionary word: долго is not долг + -о) with a
-    suffix chain, a `prefix*` by prefix. One pass over the words' prefixes, not every cue everywhere."""
+    suffix chain, also voiced (айлык in айлыгын), a `prefix*` by prefix. `stems`: each shape of a
+    stem -> the stem (`stem_forms`). One pass over the words' prefixes, not every cue everywhere."""
     found: dict[str, list[int]] = {}
     for i, (word, lemma) in enumerate(tokens):
         hits = {lemma} & lemmas
@@ -70,8 +71,9 @@ def _positions(tokens: list[tuple[str, str]], lemmas: frozenset[str], stems: fro
             pre = word[:k]
             if pre in prefixes:
                 hits.add(pre + "*")
-            if pre in stems and (k == len(word) or (inflected_ky and matches_stem(word, pre))):
-                hits.add(pre)
+            stem = stems.get(pre)
+            if stem and (word == stem or (inflected_ky and matches_stem(word, stem))):
+                hits.add(stem)
         for h in hits:
             found.setdefault(h, []).append(i)
     return found
@@ -93,7 +95,8 @@ class CueClassifier:
 
     def __init__(self, codebook: Codebook | None = None, cues_path: str | Path = CUES) -> None:
         self.codebook = codebook or load_codebook()
-        self.cues, self._lemmas, self._stems = _load_cues(str(cues_path), str(self.codebook.path))
+        self.cues, self._lemmas, stems = _load_cues(str(cues_path), str(self.codebook.path))
+        self._stems = MappingProxyType({form: stem for stem in stems for form in stem_forms(stem)})
         self.patterns = _load_patterns(str(cues_path))
         words_ = {w for cues in self.cues.values() for cue in cues for w in cue}
         self._prefixes = frozenset(w[:-1] for w in words_ if w.endswith("*"))
