@@ -47,6 +47,10 @@ TOKEN_RE = re.compile(r"(?P<num>\d+(?:[.,]\d+)*)|(?P<word>[^\W\d_](?:[^\W\d_]|\u
                       r"|(?P<other>\S)")
 SENTENCE_END = re.compile(r"[.!?…]+[\"»)]*\s+(?=[\"«(\-]?\s*[A-ZА-ЯЁӨҮҢ0-9])|\n")
 _SEP = re.compile(r"[.,]")
+_DIGIT = re.compile(r"\d")
+_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|\u00ad)*")  # TOKEN_RE's words
+_SIGN = re.compile(r"[^\w\s.\-]")  # TOKEN_RE's other characters: currency signs among them
+_STARTS = {NUM, NW, MULT, HALF, CUR, FOREIGN}
 THREE_DIGITS = re.compile(r"\d{3}")
 GROUPED = re.compile(r"\d{1,3}(?: \d{3})*")  # a number written "12 000 000" so far
 
@@ -436,6 +440,8 @@ class MoneyExtractor:
         if not text or not text.strip():
             return [], False
         norm = normalise(text)
+        if not self._may_hold_amount(norm):
+            return [], False
         els = self._elements(norm)
         amounts, wants_default = self._currencies(els, self._amounts(els, lang), default, lang)
         if not amounts:
@@ -468,6 +474,15 @@ class MoneyExtractor:
                 for t, lang, (ents, wants) in zip(texts, langs, first)]
 
     # --- elements -------------------------------------------------------------------------
+
+    def _may_hold_amount(self, norm: str) -> bool:
+        """Every amount starts at a number, a number word, a multiplier or a currency: most segments
+        have none, and looking for one is cheaper than parsing every word into an element."""
+        if _DIGIT.search(norm):
+            return True
+        describe = self.lex.describe
+        return (any(describe(fold(m.group()))[0] in _STARTS for m in _WORD.finditer(norm))
+                or any(describe(ch)[0] in (CUR, FOREIGN) for ch in set(_SIGN.findall(norm))))
 
     def _elements(self, norm: str) -> list[_El]:
         lex = self.lex
@@ -508,12 +523,11 @@ class MoneyExtractor:
 
     def _amounts(self, els: list[_El], lang: str | None) -> list[_Amount]:
         out: list[_Amount] = []
-        starters = {NUM, NW, MULT, HALF, CUR, FOREIGN}
         lex = self.lex
         i, n = 0, len(els)
         while i < n:
             el = els[i]
-            if el.kind in starters or (el.kind == WORD and (el.text in lex.range_from or el.text == lex.half_prefix)):
+            if el.kind in _STARTS or (el.kind == WORD and (el.text in lex.range_from or el.text == lex.half_prefix)):
                 found = self._parse_at(els, i, lang)
                 if found is not None:
                     if isinstance(found, _Amount):
