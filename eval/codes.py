@@ -1,13 +1,15 @@
 """Code classifier figures: grouped CV on the project gold, a style-shift test, and the default model on the
 real report pages.
 
-    .venv/bin/python eval/codes.py [--kind KIND] [--model DIR] [--no-eval] [--shift]
+    .venv/bin/python eval/codes.py [--kind KIND] [--model DIR] [--no-eval] [--shift] [--per-language]
 
 1. Grouped 5-fold CV (by interview) on annotation/gold/*.jsonl for one candidate, with the thresholds
    `train.py` would choose: micro/macro-F1 overall, per language and per code.
 2. With --shift: trained (`train`, thresholds and calibration included) on the first-person interviews
    only, tested on the key-informant ones (_common.KEY_INFORMANTS): how the model holds up on retold
    cases unlike its training turns. Model choices are made on 1 and 2.
+   With --per-language: one model for Russian and Kyrgyz together, or one per language? Grouped CV of
+   a model trained on the ru (ky) segments only, against the joint model's out-of-fold scores on them.
 3. The model in DIR (default models/codes, trained on project data only) on ../shared/eval report
    pages: codes P/R/F1 per code. The report text is only read to measure, never stored.
 """
@@ -53,6 +55,21 @@ def cv(kind: str) -> None:
         print(f"  lang {lang:5s} n={len(idx):4d} micro-F1 {res['micro_f1']:.3f} macro-F1 {res['macro_f1']:.3f}")
 
 
+def per_language(kind: str) -> None:
+    cb = load_codebook()
+    recs = gold()
+    texts, Y, groups = training_matrix(recs, cb)
+    joint = out_of_fold(kind, texts, Y, groups, cb.code_ids, 5)
+    print(f"== one model for all languages vs one per language, {kind} (grouped 5-fold CV)")
+    for lang in ("ru", "ky"):
+        idx = [i for i, r in enumerate(recs) if r["lang"] == lang]
+        alone = out_of_fold(kind, [texts[i] for i in idx], Y[idx], [groups[i] for i in idx], cb.code_ids, 5)
+        for name, proba in (("joint", joint[idx]), (f"{lang} only", alone)):
+            thr = tune_thresholds(Y[idx], proba, cb.code_ids)
+            res = evaluate(Y[idx], proba >= np.array([thr[c] for c in cb.code_ids]), cb.code_ids)
+            print(f"  {lang:3s} n={len(idx):4d} {name:8s} micro-F1 {res['micro_f1']:.3f} macro-F1 {res['macro_f1']:.3f}")
+
+
 def shift(kind: str) -> None:
     cb = load_codebook()
     recs = gold()
@@ -85,11 +102,14 @@ def main() -> None:
     ap.add_argument("--model", default=None)
     ap.add_argument("--no-eval", action="store_true", help="not the report pages")
     ap.add_argument("--shift", action="store_true", help="also the style-shift test")
+    ap.add_argument("--per-language", action="store_true", help="also one model vs one per language")
     args = ap.parse_args()
     kind = args.kind or CodeModel.load(args.model or ROOT / "models" / "codes").kind
     cv(kind)
     if args.shift:
         shift(kind)
+    if args.per_language:
+        per_language(kind)
     if not args.no_eval:
         report_pages(args.model)
 
