@@ -65,11 +65,13 @@ def interview_batches(records: list[dict], size: int) -> Iterator[list[list[dict
     for rec in records:
         interviews.setdefault(interview_key(rec), []).append(rec)
     batch: list[list[dict]] = []
+    n = 0
     for recs in interviews.values():
-        if batch and sum(map(len, batch)) + len(recs) > size:
+        if batch and n + len(recs) > size:
             yield batch
-            batch = []
+            batch, n = [], 0
         batch.append(recs)
+        n += len(recs)
     if batch:
         yield batch
 

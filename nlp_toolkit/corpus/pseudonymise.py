@@ -205,7 +205,10 @@ class PseudonymKey:
             order = [p + "а" for p in order]
         if surname:  # Осмонова is the wife of an Осмонов: a real surname in either form is taken
             real_names |= {u.removesuffix("а") for u in real_names}
-        stem = (lambda p: fold(p).removesuffix("а")) if surname else fold
+
+        def stem(name: str) -> str:
+            return fold(name).removesuffix("а") if surname else fold(name)
+
         free = [p for p in order if stem(p) not in real_names]  # never a real name of the interview
         pseudonyms = {stem(v) for v in table.values()}
         choice = next((p for p in free if stem(p) not in pseudonyms), None)
