@@ -36,6 +36,14 @@ def per_code_table(Y: np.ndarray, pred: np.ndarray, labels: list[str]) -> None:
             print(f"  {code:24s} P {m['p']:.2f} R {m['r']:.2f} F1 {m['f1']:.2f} n={m['support']}")
 
 
+def score_model(model: CodeModel, recs: list[dict], cb) -> None:
+    """A trained model's codes for `recs` against their gold codes, per code."""
+    codes, _ = model.predict([r["text"] for r in recs])
+    _, Y, _ = training_matrix(recs, cb)
+    pred = np.array([[c in row for c in cb.code_ids] for row in codes], dtype=int)
+    per_code_table(Y, pred, cb.code_ids)
+
+
 def gold() -> list[dict]:
     return [r for f in sorted((ROOT / "annotation" / "gold").glob("*.jsonl")) for r in read_jsonl(f)]
 
@@ -75,25 +83,18 @@ def shift(kind: str) -> None:
     recs = gold()
     test = [r for r in recs if r["interview_id"] in KEY_INFORMANTS]
     first_person = [r for r in recs if r["interview_id"] not in KEY_INFORMANTS]
-    with tempfile.TemporaryDirectory() as tmp:
-        train(first_person, tmp, candidates=(kind,))
-        codes, _ = CodeModel.load(tmp).predict([r["text"] for r in test])
-    _, Y, _ = training_matrix(test, cb)
-    pred = np.array([[c in row for c in cb.code_ids] for row in codes], dtype=int)
     print(f"== style shift: {kind} trained on {len(first_person)} first-person segments, "
           f"tested on {len(test)} key-informant segments ({len({r['interview_id'] for r in test})} interviews)")
-    per_code_table(Y, pred, cb.code_ids)
+    with tempfile.TemporaryDirectory() as tmp:
+        train(first_person, tmp, candidates=(kind,))
+        score_model(CodeModel.load(tmp), test, cb)
 
 
 def report_pages(model_dir: str | None) -> None:
-    cb = load_codebook()
-    gold = list(read_jsonl(EVAL / "report_dev_gold.jsonl"))
+    recs = list(read_jsonl(EVAL / "report_dev_gold.jsonl"))
     model = CodeModel.load(model_dir or ROOT / "models" / "codes")
-    codes, _ = model.predict([r["text"] for r in gold])
-    _, Y, _ = training_matrix(gold, cb)
-    pred = np.array([[c in row for c in cb.code_ids] for row in codes], dtype=int)
-    print(f"== real report pages ({len(gold)} segments), model {model.kind} ({model_dir or 'models/codes'})")
-    per_code_table(Y, pred, cb.code_ids)
+    print(f"== real report pages ({len(recs)} segments), model {model.kind} ({model_dir or 'models/codes'})")
+    score_model(model, recs, load_codebook())
 
 
 def main() -> None:
