@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -100,3 +101,20 @@ def test_batches_hold_whole_interviews_and_do_not_change_the_output():
     whole = tagger.tag(recs)
     tagger.BATCH = 5  # each interview alone
     assert tagger.tag(recs) == whole and [r["id"] for r in whole] == [r["id"] for r in recs]
+
+
+def test_tag_output_does_not_depend_on_the_hash_seed(tmp_path):
+    """Ties between cues (money roles in ru07) and between gazetteer names (Узгене: Узген or Узгень, ru11)
+    were broken by set order, which Python randomises per process."""
+    inp = tmp_path / "in.jsonl"
+    recs = [r for r in gold_records() if r["interview_id"] in ("ru07", "ru11")]
+    inp.write_text("".join(json.dumps({"id": r["id"], "text": r["text"]}, ensure_ascii=False) + "\n" for r in recs),
+                   encoding="utf-8")
+    outs = []
+    for seed in ("1", "7"):
+        out = tmp_path / f"out{seed}.jsonl"
+        res = subprocess.run([*CLI, "tag", str(inp), "-o", str(out)], capture_output=True, text=True,
+                             env={**os.environ, "PYTHONHASHSEED": seed})
+        assert res.returncode == 0, res.stderr
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]

@@ -43,12 +43,12 @@ PAYER = "worker_pays"  # pseudo-role of the cues in money.yaml's `worker_pays`: 
 NUM, NW, MULT, HALF, CUR, FOREIGN, DASH, DOT, WORD, PUNCT = range(10)
 _WORDLIKE = frozenset({NW, MULT, HALF, CUR, FOREIGN, WORD})
 
-TOKEN_RE = re.compile(r"(?P<num>\d+(?:[.,]\d+)*)|(?P<word>[^\W\d_](?:[^\W\d_]|\u00ad)*)|(?P<dash>-)|(?P<dot>\.)"
-                      r"|(?P<other>\S)")
+_WORD_PATTERN = r"[^\W\d_](?:[^\W\d_]|\u00ad)*"
+TOKEN_RE = re.compile(rf"(?P<num>\d+(?:[.,]\d+)*)|(?P<word>{_WORD_PATTERN})|(?P<dash>-)|(?P<dot>\.)|(?P<other>\S)")
 SENTENCE_END = re.compile(r"[.!?…]+[\"»)]*\s+(?=[\"«(\-]?\s*[A-ZА-ЯЁӨҮҢ0-9])|\n")
 _SEP = re.compile(r"[.,]")
 _DIGIT = re.compile(r"\d")
-_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|\u00ad)*")  # TOKEN_RE's words
+_WORD = re.compile(_WORD_PATTERN)  # TOKEN_RE's words
 _SIGN = re.compile(r"[^\w\s.\-]")  # TOKEN_RE's other characters: currency signs among them
 _STARTS = {NUM, NW, MULT, HALF, CUR, FOREIGN}
 THREE_DIGITS = re.compile(r"\d{3}")
@@ -895,7 +895,7 @@ class MoneyExtractor:
         last word. A multi-word cue may run across the amount itself: "отдали [5 тысяч] на месте".
         """
         best: tuple[Cue, int] | None = None
-        for key in self.lex.keys(els[k].text, kyrgyz):
+        for key in sorted(self.lex.keys(els[k].text, kyrgyz)):  # set order varies by run: ties need a fixed one
             for cue in self.lex.cues.get(key, ()):
                 n = len(cue.keys)
                 if (cue.kyrgyz and not kyrgyz) or (best and (n, cue.weight) <= (len(best[0].keys), best[0].weight)):

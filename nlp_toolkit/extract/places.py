@@ -476,7 +476,7 @@ class _Segment:
         while i < len(self.toks):
             best: Match | None = None
             rank = (0, 0)  # words, then words written exactly as in the name (Алматы over Алмата's genitive)
-            for k in self.keys[i][0]:
+            for k in sorted(self.keys[i][0]):  # set order varies by run: ties need a fixed one
                 for key, name in self.gaz.index.get(k, ()):
                     n = len(key)
                     if n < rank[0] or i + n > len(self.toks):
