@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nlp_toolkit.classify.active import rank
+from nlp_toolkit.classify.ages import stated_ages
 from nlp_toolkit.classify.ilo import roll_up
 from nlp_toolkit.classify.model import CodeModel, classifiers, passages
 from nlp_toolkit.classify.rules import CueClassifier
@@ -132,6 +133,42 @@ def test_cue_rules_cover_retold_and_numeric_phrasings(text, code):
 ])
 def test_cue_rules_do_not_fire_on_lookalikes(text, code):
     assert code not in CueClassifier().matches(text)
+
+
+@pytest.mark.parametrize("text, ages", [
+    ("Сыну тогда исполнилось двенадцать, и он уже таскал ящики.", (12,)),  # ему/сыну ... было/исполнилось
+    ("На плантации работала девочка тринадцати лет.", (13,)),  # an oblique numeral: a description
+    ("Там были подростки лет пятнадцати-шестнадцати.", (15, 16)),  # inverted, with a range
+    ("Шестнадцатилетний парень грузил мешки.", (16,)),
+    ("В 11 лет она уже торговала на базаре.", (11,)),
+    ("Ал он эки жашында эле кой кайтарган.", (12,)),  # Kyrgyz: a ten and a unit, then жаш-
+    ("Бир кызга он төрт жаш болчу.", (14,)),
+    ("Я пятнадцать лет работаю на стройках.", ()),  # a duration, not an age
+    ("Он 10 лет жил в Бишкеке.", ()),  # Russian он is not Kyrgyz он (ten)
+    ("Беш жыл Москвада жашадым.", ()),  # жаша- (to live) is not жаш (age)
+    ("Нас было пятнадцать человек в комнате.", ()),
+])
+def test_stated_ages_in_digits_and_words(text, ages):
+    assert stated_ages(text) == ages
+
+
+def test_an_age_and_an_amount_read_as_a_bribe_are_cues():
+    rules = CueClassifier()
+    assert rules.matches("Мальчику было четырнадцать, он пас овец.").get("child_labour") == ["age 5-17"]
+    assert "child_labour" not in rules.matches("Мне было двадцать пять, когда я уехал.")
+    found = rules.matches("Патрульные остановили и взяли по 2000 тенге с каждого.")
+    assert "money bribe" in found.get("bribery_extortion", [])
+    assert "bribery_extortion" not in rules.matches("Хозяин платил по 2000 тенге в день.")
+
+
+def test_a_malformed_detector_in_the_cue_file_is_named(tmp_path):
+    bad = tmp_path / "cues.yaml"
+    bad.write_text("child_labour:\n  money_roles: [tip]\n", encoding="utf-8")
+    with pytest.raises(ToolkitError, match="tip not a money role"):
+        CueClassifier(cues_path=bad)
+    bad.write_text("child_labour:\n  ages: [5]\n", encoding="utf-8")
+    with pytest.raises(ToolkitError, match="ages"):
+        CueClassifier(cues_path=bad)
 
 
 def test_long_texts_are_scored_per_passage_too():

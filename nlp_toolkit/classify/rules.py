@@ -5,14 +5,18 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
 from ..codebook import Codebook, load_codebook
+from ..errors import ToolkitError
+from ..extract.money import MoneyExtractor
 from ..io import read_yaml
 from ..kyrgyz import matches_stem, stem_forms
 from ..morph import is_known
 from ..text import fold, normalise, words
+from .ages import stated_ages
 from .features import KY_LETTERS, word_lemma
 
 CUES = Path(__file__).parent / "data" / "cues.yaml"
@@ -50,11 +54,34 @@ def _load_cues(path: str, codebook_path: str) -> tuple[dict[str, list[tuple[str,
     return cues, frozenset(ru_lemmas), frozenset(ky_stems)
 
 
+@dataclass(frozen=True)
+class Detectors:
+    """Cues that are not phrases, per code: regular expressions; a stated age between two bounds
+    (`ages.py`); an amount of money the MONEY extractor gives one of some roles."""
+
+    patterns: dict[str, list[re.Pattern]]
+    ages: dict[str, tuple[int, int]]
+    money_roles: dict[str, frozenset[str]]
+
+
 @functools.lru_cache(maxsize=4)
-def _load_patterns(path: str) -> dict[str, list[re.Pattern]]:
+def _load_detectors(path: str, roles: frozenset[str]) -> Detectors:
     raw = read_yaml(path, "cue list")
-    return {code: [re.compile(p, re.IGNORECASE) for p in spec.get("regex", [])]
-            for code, spec in raw.items() if spec.get("regex")}
+    ages, money_roles = {}, {}
+    for code, spec in raw.items():
+        if "ages" in spec:
+            bounds = spec["ages"]
+            if not (isinstance(bounds, list) and len(bounds) == 2 and all(isinstance(b, int) for b in bounds)):
+                raise ToolkitError(f"{path}: {code}: `ages` must be [youngest, oldest], not {bounds!r}")
+            ages[code] = (bounds[0], bounds[1])
+        if "money_roles" in spec:
+            unknown = set(spec["money_roles"]) - roles
+            if unknown:
+                raise ToolkitError(f"{path}: {code}: {', '.join(sorted(unknown))} not a money role ({', '.join(sorted(roles))})")
+            money_roles[code] = frozenset(spec["money_roles"])
+    patterns = {code: [re.compile(p, re.IGNORECASE) for p in spec.get("regex", [])]
+                for code, spec in raw.items() if spec.get("regex")}
+    return Detectors(patterns, ages, money_roles)
 
 
 def _positions(tokens: list[tuple[str, str]], lemmas: frozenset[str], stems: Mapping[str, str],
@@ -97,7 +124,7 @@ class CueClassifier:
         self.codebook = codebook or load_codebook()
         self.cues, self._lemmas, stems = _load_cues(str(cues_path), str(self.codebook.path))
         self._stems = MappingProxyType({form: stem for stem in stems for form in stem_forms(stem)})
-        self.patterns = _load_patterns(str(cues_path))
+        self.detectors = _load_detectors(str(cues_path), frozenset(self.codebook.money_roles))
         words_ = {w for cues in self.cues.values() for cue in cues for w in cue}
         self._prefixes = frozenset(w[:-1] for w in words_ if w.endswith("*"))
         # cue first word -> (code, position in the code's list, cue): only cues whose first word occurs are tried
@@ -120,10 +147,16 @@ class CueClassifier:
             for code, n, cue in self._by_first.get(word, ()):
                 if _contains(positions, cue):
                     cue_hits.setdefault(code, []).append((n, " ".join(cue)))
+        det = self.detectors
+        ages = stated_ages(text) if det.ages else ()
+        roles = {e["role"] for e in _money()(text)} if det.money_roles else set()
         found: dict[str, list[str]] = {}
         for code in self.cues:
             hits = [c for _, c in sorted(cue_hits.get(code, ()))]
-            hits += [p.pattern for p in self.patterns.get(code, ()) if p.search(text)]
+            hits += [p.pattern for p in det.patterns.get(code, ()) if p.search(text)]
+            if code in det.ages and any(det.ages[code][0] <= a <= det.ages[code][1] for a in ages):
+                hits.append("age {}-{}".format(*det.ages[code]))
+            hits += [f"money {role}" for role in sorted(det.money_roles.get(code, set()) & roles)]
             if hits:
                 found[code] = hits
         return found
@@ -134,6 +167,12 @@ class CueClassifier:
 
     def predict_codes(self, texts: list[str]) -> list[set[str]]:
         return [set(self._matches(t)) for t in texts]
+
+
+@functools.lru_cache(maxsize=1)
+def _money() -> MoneyExtractor:
+    """The MONEY extractor, for its roles; amounts naming no currency count too (the currency is not read)."""
+    return MoneyExtractor(default_currency="KZT")
 
 
 @functools.lru_cache(maxsize=4)
