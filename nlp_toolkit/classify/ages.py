@@ -9,6 +9,7 @@ from pymorphy3), so numerals are described once. Only constructions that state a
 
 from __future__ import annotations
 
+import functools
 import re
 
 from ..extract.money import NW, load_lexicon
@@ -25,20 +26,26 @@ KY_AGE = re.compile(r"жаш(?!а|о)\w*|жашар")  # жашта, жашта�
 MAX_AGE = 120
 
 
+@functools.cache
+def _numerals() -> dict[str, tuple[int, str | None, str | None]]:
+    """The money lexicon's whole number words: folded form -> (value, class, language)."""
+    return {form: (int(d[1]), d[2], d[3]) for form, d in load_lexicon().words.items()
+            if d[0] == NW and d[1] is not None and d[1] == int(d[1])}
+
+
 def _number(word: str) -> tuple[int, str | None, str | None] | None:
     """(value, class, language) of one number word or digit string."""
     if word.isdigit():
         return (int(word), None, None) if len(word) <= 3 else None
-    kind, value, cls, lang, *_ = load_lexicon().describe(fold(word))
-    if kind != NW or value is None or value != int(value):
-        return None
-    return int(value), cls, lang
+    return _numerals().get(word)
 
 
+@functools.lru_cache(maxsize=4096)
 def _oblique(word: str) -> bool:
-    return any(p.tag.POS == "NUMR" and p.tag.case in OBLIQUE for p in parse(fold(word)))
+    return any(p.tag.POS == "NUMR" and p.tag.case in OBLIQUE for p in parse(word))
 
 
+@functools.lru_cache(maxsize=65_536)
 def _dative(word: str) -> bool:
     """A noun or pronoun in the dative: whose age "было шестнадцать" is (ему, сыну, девочке)."""
     return any(p.tag.POS in {"NOUN", "NPRO"} and p.tag.case == "datv" for p in parse(word))
@@ -78,11 +85,11 @@ def _states_age(parts: list[str], i: int, j: int, lang: str | None) -> bool:
 
 def stated_ages(text: str) -> tuple[int, ...]:
     """The ages `text` states, in order of appearance (both ends of a range)."""
-    parts = [fold(m.group(0)) for m in PARTS.finditer(normalise(text))]
+    parts = PARTS.findall(fold(normalise(text)))
     ages: list[int] = []
     i = 0
     while i < len(parts):
-        compound = COMPOUND.fullmatch(parts[i])
+        compound = COMPOUND.fullmatch(parts[i]) if "лет" in parts[i] else None
         if compound and (n := _number(compound.group(1))):  # пятнадцатилетняя
             ages.append(n[0])
             i += 1

@@ -99,6 +99,7 @@ class Lexicon:
     priority: dict[str, int]
     _keys: dict[tuple[str, bool], frozenset[str]] = field(default_factory=dict)
     _described: dict[str, tuple] = field(default_factory=dict)
+    _elements: dict[str, list] = field(default_factory=dict)  # normalised text -> its elements (MoneyExtractor)
 
     def describe(self, word: str) -> tuple:
         """What a folded word is: (kind, value, class, lang, number, iso, suffix); cached."""
@@ -484,7 +485,21 @@ class MoneyExtractor:
         return (any(describe(fold(m.group()))[0] in _STARTS for m in _WORD.finditer(norm))
                 or any(describe(ch)[0] in (CUR, FOREIGN) for ch in set(_SIGN.findall(norm))))
 
+    ELEMENTS_MEMO = 1024  # texts whose elements are remembered by the lexicon, for all its extractors
+
     def _elements(self, norm: str) -> list[_El]:
+        """The text's elements, read-only once built. Remembered: the code classifier's cue rules read
+        the roles of the segments the tagger has just read (classify/rules.py), and `interview` reads
+        a segment twice when it needs the interview's currency."""
+        memo = self.lex._elements
+        els = memo.get(norm)
+        if els is None:
+            if len(memo) >= self.ELEMENTS_MEMO:
+                memo.clear()
+            els = memo[norm] = self._parse_elements(norm)
+        return els
+
+    def _parse_elements(self, norm: str) -> list[_El]:
         lex = self.lex
         els: list[_El] = []
         for m in TOKEN_RE.finditer(norm):
