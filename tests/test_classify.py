@@ -7,6 +7,7 @@ import pickle
 
 import numpy as np
 import pytest
+from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +19,7 @@ from nlp_toolkit.classify.rules import CueClassifier
 from nlp_toolkit.classify.train import train, tune_thresholds
 from nlp_toolkit.codebook import load_codebook
 from nlp_toolkit.errors import ToolkitError
+from nlp_toolkit.io import read_jsonl
 
 # Short answers written for the tests, in both languages, with their codes.
 EXAMPLES = [
@@ -159,6 +161,17 @@ def test_an_age_and_an_amount_read_as_a_bribe_are_cues():
     found = rules.matches("Патрульные остановили и взяли по 2000 тенге с каждого.")
     assert "money bribe" in found.get("bribery_extortion", [])
     assert "bribery_extortion" not in rules.matches("Хозяин платил по 2000 тенге в день.")
+
+
+def test_matching_ahead_in_worker_processes_finds_what_matching_one_by_one_finds(monkeypatch):
+    import nlp_toolkit.classify.rules as rules_module
+    texts = [r["text"] for r in read_jsonl(ROOT / "annotation" / "gold" / "ru40.jsonl")]
+    ahead = CueClassifier()
+    monkeypatch.setattr(rules_module, "PARALLEL_MIN", 10)
+    ahead.remember(texts, processes=2)
+    assert len(ahead._memo) == len(set(texts))
+    one_by_one = CueClassifier()
+    assert [dict(ahead.cue_matches(t)) for t in texts] == [one_by_one.matches(t) for t in texts]
 
 
 def test_a_malformed_detector_in_the_cue_file_is_named(tmp_path):

@@ -101,14 +101,14 @@ class CountedTfidf(BaseEstimator, TransformerMixin):
         looked up once: tagging reads the same few thousand words over and over (and each passage of a
         long segment again), and generating and looking up their n-grams was a third of tagging time."""
         v = self.vectorizer_
-        preprocess, analyse, vocabulary = v.build_preprocessor(), v.build_analyzer(), v.vocabulary_
+        split, analyse, vocabulary = char_wb_words(v), v.build_analyzer(), v.vocabulary_
         cache: dict[str, list[int]] = self.__dict__.setdefault("_word_columns", {})
         if len(cache) > self.WORD_CACHE:
             cache.clear()
         columns: list[int] = []
         indptr = [0]
         for text in texts:
-            for word in preprocess(v.decode(text)).split():
+            for word in split(text):
                 cols = cache.get(word)
                 if cols is None:  # the analyser on one preprocessed word: its n-grams, as in the whole text
                     cols = cache[word] = [vocabulary[g] for g in analyse(word) if g in vocabulary]
@@ -127,33 +127,57 @@ class CountedTfidf(BaseEstimator, TransformerMixin):
         return state
 
 
+def char_wb_words(v: TfidfVectorizer) -> Callable[[str], list[str]]:
+    """Text -> its preprocessed words. Character n-grams inside words (char_wb) never cross a space, so
+    the analyser on each of these words gives the n-grams of the whole text, word by word."""
+    preprocess = v.build_preprocessor()
+    return lambda text: preprocess(v.decode(text)).split()
+
+
 class _CountTable:
-    """n-gram counts per text under one n-gram index that grows as texts arrive."""
+    """n-gram counts per text under one n-gram index that grows as texts arrive.
+
+    With `words` (character n-grams inside words), a text's n-grams are those of its words, so each
+    distinct word is analysed once: the texts of one training set share most of their words."""
 
     MAX_TEXTS = 100_000  # then start afresh: a bound for long-lived processes, far above one training run
 
-    def __init__(self, analyse: Callable[[str], list[str]]) -> None:
-        self.analyse = analyse
+    def __init__(self, analyse: Callable[[str], list[str]], words: Callable[[str], list[str]] | None = None) -> None:
+        self.analyse, self.words = analyse, words
         self.index: dict[str, int] = {}
         self.names: list[str] = []
         self.rows: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.word_ids: dict[str, list[int]] = {}
+
+    def ids(self, piece: str) -> list[int]:
+        """Index of each n-gram of `piece`, new n-grams added."""
+        index, names = self.index, self.names
+        out = []
+        for gram in self.analyse(piece):
+            g = index.get(gram)
+            if g is None:
+                g = index[gram] = len(names)
+                names.append(gram)
+            out.append(g)
+        return out
 
     def row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         if text not in self.rows:
-            index, names = self.index, self.names
-            ids = []
-            for gram in self.analyse(text):
-                g = index.get(gram)
-                if g is None:
-                    g = index[gram] = len(names)
-                    names.append(gram)
-                ids.append(g)
+            if self.words is None:
+                ids = self.ids(text)
+            else:
+                ids = []
+                for word in self.words(text):
+                    cached = self.word_ids.get(word)
+                    if cached is None:
+                        cached = self.word_ids[word] = self.ids(word)
+                    ids.extend(cached)
             self.rows[text] = np.unique(np.array(ids, dtype=np.int64), return_counts=True)
         return self.rows[text]
 
     def matrix(self, texts: list[str]) -> sp.csr_matrix:
         if len(self.rows) + len(texts) > self.MAX_TEXTS:
-            self.index, self.names, self.rows = {}, [], {}
+            self.index, self.names, self.rows, self.word_ids = {}, [], {}, {}
         rows = [self.row(t) for t in texts]
         indptr = np.concatenate([[0], np.cumsum([len(ids) for ids, _ in rows])])
         indices = np.concatenate([ids for ids, _ in rows]) if rows else np.zeros(0, dtype=np.int64)
@@ -169,7 +193,7 @@ def _count_table(v: TfidfVectorizer) -> _CountTable:
     params = v.get_params()
     key = repr([(k, params[k]) for k in sorted(params) if k not in TFIDF_ONLY])
     if key not in _TABLES:
-        _TABLES[key] = _CountTable(v.build_analyzer())
+        _TABLES[key] = _CountTable(v.build_analyzer(), char_wb_words(v) if v.analyzer == "char_wb" else None)
     return _TABLES[key]
 
 

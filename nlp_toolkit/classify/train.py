@@ -20,6 +20,7 @@ from ..segments import where
 from .calibration import brier, fit_platt, platt
 from .card import write_card
 from .model import CodeModel, classifiers
+from .rules import cue_rules
 
 log = logging.getLogger(__name__)
 MIN_POSITIVES = 6  # fewer training examples than this: the code uses the cue rules
@@ -152,7 +153,10 @@ def train(records: list[dict], out_dir: str | os.PathLike, candidates: tuple[str
         raise ToolkitError(f"{source or 'training data'}: no segment records")
     labels = cb.code_ids
     texts, Y, groups = training_matrix(records, cb, source)
-    report: dict = {"candidates": {}, "segments": len(records), "interviews": len(set(groups))}
+    t0 = time.perf_counter()
+    cue_rules().remember(texts)  # every candidate but spaCy's reads the cue phrases of every text
+    report: dict = {"candidates": {}, "segments": len(records), "interviews": len(set(groups)),
+                    "cue_seconds": round(time.perf_counter() - t0, 1)}
     oof: dict[str, np.ndarray] = {}
     fitted: dict[tuple[str, int], object] = {}
     for kind in candidates:
