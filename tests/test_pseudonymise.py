@@ -147,6 +147,10 @@ def test_russian_nouns_with_kyrgyz_suffixes_are_not_names():
     p = Pseudonymiser()
     out = p("Паспорттор бригадирде калды. Документтерди кайра беришпеди. Анан Нурлан келди.", "i12", "mixed")
     assert out.startswith("Паспорттор бригадирде калды. Документтерди кайра беришпеди.") and "Нурлан" not in out
+    # a capitalised one that only looks like a name with a suffix (каникул-да), natasha or not
+    for lang in ("ky", "mixed"):
+        out = p("«Каникулда үйгө келем», — деди Нурлан.", "i13", lang)
+        assert out.startswith("«Каникулда үйгө келем»") and "Нурлан" not in out
 
 
 def test_a_female_pseudonym_surname_is_never_a_real_surname_of_the_interview():

@@ -107,7 +107,7 @@ def _base_name(token: str, known: set[str], shaped: bool = False) -> str | None:
     Гульнары -> гульнара, Андреем -> андрей), if any; with `shaped`, also a name-shaped stem
     (Эркинбекке -> эркинбек)."""
     t = fold(token)
-    shaped = shaped and not _common_russian(t)
+    shaped = shaped and not _common_russian(t) and not _russian_noun_with_kyrgyz_suffix(t)  # Каникулда
     if t in known or (shaped and _NAME_SHAPE.fullmatch(t)):
         return t
     for cut in range(len(t) - 1, max(2, len(t) - 6), -1):
