@@ -184,7 +184,7 @@ class CueClassifier:
                 self.cue_matches(text)
             return
         import multiprocessing as mp
-        self.matches(todo[0])  # load what the workers will share
+        self.cue_matches(todo.pop(0))  # loads the dictionaries and lexicons the workers will share
         size = -(-len(todo) // processes)
         chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
         with mp.get_context("fork").Pool(processes) as pool:
@@ -197,7 +197,8 @@ class CueClassifier:
 
 
 def _match(cues_path: str, texts: list[str]) -> list[dict[str, list[str]]]:
-    """`CueClassifier.matches` of `texts`, in a forked worker (`remember`): the parent's rules."""
+    """`CueClassifier.matches` of `texts`, in a forked worker (`remember`), with the rules of that
+    cue file (already loaded in the parent)."""
     rules = cue_rules(cues_path)
     return [rules.matches(t) for t in texts]
 
