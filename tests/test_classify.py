@@ -304,7 +304,9 @@ def test_counted_tfidf_fits_what_tfidfvectorizer_fits_on_the_same_texts(params):
     from nlp_toolkit.classify.features import CountedTfidf
     texts = [t for t, _ in EXAMPLES]
     train, other = texts[:10], texts[4:]
-    new = texts[10:] + ["ПАСПОРТ\tзабрали\u00a0 паспорт, Паспорт паспорт", "", "qwz", texts[0]]
+    new = texts[10:] + ["ПАСПОРТ\tзабрали\u00a0 паспорт, Паспорт паспорт", "", "qwz", texts[0],
+                        # sentences shared by texts of one batch, as a long text's passages share them
+                        "Паспорт забрали.  Денег нет! Паспорт забрали.", "Денег нет! Паспорт забрали."]
     CountedTfidf(TfidfVectorizer(**params)).fit(other)
     counted = CountedTfidf(TfidfVectorizer(**params))
     X = counted.fit_transform(train)
@@ -315,6 +317,14 @@ def test_counted_tfidf_fits_what_tfidfvectorizer_fits_on_the_same_texts(params):
     assert np.allclose(counted.transform(new).toarray(), plain.transform(new).toarray())
     assert np.allclose(counted.transform(new[::-1]).toarray(), plain.transform(new[::-1]).toarray())  # words now cached
     assert "_word_columns" not in pickle.loads(pickle.dumps(counted)).__dict__
+
+
+def test_lemma_text_read_sentence_by_sentence_is_the_lemmas_of_all_words():
+    from nlp_toolkit.classify.features import lemma_text, word_lemma
+    from nlp_toolkit.text import normalise, words
+    text = "Паспорта забрали!  Айлыгымды бербей коюшту. «Долг» растёт… а ёлки - нет?\nКонец"
+    assert lemma_text(text) == " ".join(word_lemma(w) for _, _, w in words(normalise(text)))
+    assert lemma_text(text).startswith("паспорт забрать айлыг")
 
 
 def test_platt_scores_match_observed_frequencies_where_raw_scores_do_not():

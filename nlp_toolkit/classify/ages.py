@@ -24,6 +24,9 @@ WAS = frozenset({"было", "исполнилось", "исполнится", "
 COMPOUND = re.compile(r"(.+?)(?:лет(?:н|к)\w*)$")  # пятнадцатилетняя, двенадцатилетку
 KY_AGE = re.compile(r"жаш(?!а|о)\w*|жашар")  # жашта, жаштагы, жашында; not жашап, жашоо (to live, life)
 MAX_AGE = 120
+# Every construction above needs one of these in the text; most segments have none, and looking for
+# them is cheaper than reading every word as a possible number.
+NEEDED = ("лет", "год", "жаш", *WAS)
 
 
 @functools.cache
@@ -85,7 +88,10 @@ def _states_age(parts: list[str], i: int, j: int, lang: str | None) -> bool:
 
 def stated_ages(text: str) -> tuple[int, ...]:
     """The ages `text` states, in order of appearance (both ends of a range)."""
-    parts = PARTS.findall(fold(normalise(text)))
+    folded = fold(normalise(text))
+    if not any(key in folded for key in NEEDED):
+        return ()
+    parts = PARTS.findall(folded)
     ages: list[int] = []
     i = 0
     while i < len(parts):

@@ -10,6 +10,7 @@ the languages share loanwords, names and the cue phrases' topics, and each has t
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from numbers import Integral
 
@@ -33,14 +34,20 @@ def word_lemma(word: str) -> str:
     return lemma(w)
 
 
-def lemma_tokens(text: str) -> list[str]:
-    """Lemmas/stems of the words in `text`, lower-case, in order."""
-    return [word_lemma(w) for _, _, w in words(normalise(text))]
+# Where a text's sentences end (model.passages cuts long texts into runs of them).
+SENTENCE_END = re.compile(r"(?<=[.!?…»])\s+")
 
 
 @functools.lru_cache(maxsize=32_768)  # cross-validation lemmatises each text once per fold
 def lemma_text(text: str) -> str:
-    return " ".join(lemma_tokens(text))
+    """Lemmas/stems of the words in `text`, lower-case, in order, joined by spaces. Read sentence by
+    sentence: the passages of a long text are runs of its sentences, so each is lemmatised once."""
+    return " ".join(filter(None, map(_sentence_lemmas, SENTENCE_END.split(text))))
+
+
+@functools.lru_cache(maxsize=65_536)
+def _sentence_lemmas(sentence: str) -> str:
+    return " ".join(word_lemma(w) for _, _, w in words(normalise(sentence)))
 
 
 class CountedTfidf(BaseEstimator, TransformerMixin):
@@ -98,24 +105,34 @@ class CountedTfidf(BaseEstimator, TransformerMixin):
 
     def _char_wb_counts(self, texts: list[str]) -> sp.csr_matrix:
         """`CountVectorizer.transform` for character n-grams inside words, each distinct word's columns
-        looked up once: tagging reads the same few thousand words over and over (and each passage of a
-        long segment again), and generating and looking up their n-grams was a third of tagging time."""
+        looked up once and each distinct sentence counted once: tagging reads the same few thousand
+        words over and over, and a long segment's passages (model.passages) repeat its sentences.
+        Generating and looking up n-grams was a third of tagging time."""
         v = self.vectorizer_
         split, analyse, vocabulary = char_wb_words(v), v.build_analyzer(), v.vocabulary_
         cache: dict[str, list[int]] = self.__dict__.setdefault("_word_columns", {})
         if len(cache) > self.WORD_CACHE:
             cache.clear()
+        sentences: dict[str, int] = {}  # distinct sentence -> its row in S
+        in_text: list[int] = []  # P, the texts x sentences incidence matrix: its column indices ...
+        text_ptr = [0]  # ... and row pointers
+        for text in texts:
+            in_text.extend(sentences.setdefault(s, len(sentences)) for s in SENTENCE_END.split(text))
+            text_ptr.append(len(in_text))
         columns: list[int] = []
         indptr = [0]
-        for text in texts:
-            for word in split(text):
+        for sentence in sentences:
+            for word in split(sentence):
                 cols = cache.get(word)
                 if cols is None:  # the analyser on one preprocessed word: its n-grams, as in the whole text
                     cols = cache[word] = [vocabulary[g] for g in analyse(word) if g in vocabulary]
                 columns.extend(cols)
             indptr.append(len(columns))
-        X = sp.csr_matrix((np.ones(len(columns), dtype=v.dtype), np.array(columns, dtype=np.int64), indptr),
-                          shape=(len(texts), len(vocabulary)))
+        S = sp.csr_matrix((np.ones(len(columns), dtype=v.dtype), np.array(columns, dtype=np.int64), indptr),
+                          shape=(len(sentences), len(vocabulary)))
+        P = sp.csr_matrix((np.ones(len(in_text), dtype=v.dtype), np.array(in_text, dtype=np.int64), text_ptr),
+                          shape=(len(texts), len(sentences)))
+        X = (P @ S).tocsr()
         X.sum_duplicates()
         if v.binary:
             X.data[:] = 1

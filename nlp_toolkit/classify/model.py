@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from .. import __version__
 from ..errors import ToolkitError
 from ..registry import Registry
 from .calibration import platt
-from .features import CountedTfidf, lemma_text
+from .features import SENTENCE_END, CountedTfidf, lemma_text
 from .rules import cue_rules
 
 FORMAT_VERSION = 3  # 2: balanced classes, passage windows, noisy-OR cue evidence; 3: per-cue precision
@@ -81,9 +80,6 @@ class TfidfLogReg:
         proba = np.asarray(self.model_.predict_proba([p for ps in parts for p in ps]))
         ends = np.cumsum([len(ps) for ps in parts])
         return np.array([proba[end - len(ps):end].max(axis=0) for ps, end in zip(parts, ends)])
-
-
-SENTENCE_END = re.compile(r"(?<=[.!?…»])\s+")
 
 
 def passages(text: str, window: int) -> list[str]:

@@ -86,26 +86,22 @@ def _load_detectors(path: str, roles: frozenset[str]) -> Detectors:
     return Detectors(patterns, ages, money_roles)
 
 
-def _positions(tokens: list[tuple[str, str]], lemmas: frozenset[str], stems: Mapping[str, str],
-               prefixes: frozenset[str]) -> dict[str, list[int]]:
-    """cue word -> positions of the words it matches: a Russian cue by lemma, a Kyrgyz stem as the
-    whole word or (unless the word is a Russian dictionary word: долго is not долг + -о) with a
-    suffix chain, also voiced (айлык in айлыгын), a `prefix*` by prefix. `stems`: each shape of a
-    stem -> the stem (`stem_forms`). One pass over the words' prefixes, not every cue everywhere."""
-    found: dict[str, list[int]] = {}
-    for i, (word, lemma) in enumerate(tokens):
-        hits = {lemma} & lemmas
-        inflected_ky = bool(KY_LETTERS & set(word)) or not is_known(word)
-        for k in range(1, len(word) + 1):
-            pre = word[:k]
-            if pre in prefixes:
-                hits.add(pre + "*")
-            stem = stems.get(pre)
-            if stem and (word == stem or (inflected_ky and matches_stem(word, stem))):
-                hits.add(stem)
-        for h in hits:
-            found.setdefault(h, []).append(i)
-    return found
+def _cue_words(word: str, lemmas: frozenset[str], stems: Mapping[str, str], prefixes: frozenset[str]) -> tuple[str, ...]:
+    """The cue words one word of a text matches: a Russian cue by lemma, a Kyrgyz stem as the whole
+    word or (unless the word is a Russian dictionary word: долго is not долг + -о) with a suffix
+    chain, also voiced (айлык in айлыгын), a `prefix*` by prefix. `stems`: each shape of a stem ->
+    the stem (`stem_forms`). One pass over the word's prefixes, not every cue everywhere."""
+    w = fold(word)
+    hits = {word_lemma(word)} & lemmas
+    inflected_ky = bool(KY_LETTERS & set(w)) or not is_known(w)
+    for k in range(1, len(w) + 1):
+        pre = w[:k]
+        if pre in prefixes:
+            hits.add(pre + "*")
+        stem = stems.get(pre)
+        if stem and (w == stem or (inflected_ky and matches_stem(w, stem))):
+            hits.add(stem)
+    return tuple(sorted(hits))
 
 
 def _contains(found: dict[str, list[int]], cue: tuple[str, ...]) -> bool:
@@ -137,14 +133,17 @@ class CueClassifier:
                     self._by_first.setdefault(cue[0], []).append((code, n, cue))
         self.cues_path = str(cues_path)
         self._memo: dict[str, Mapping[str, list[str]]] = {}
+        self._words_memo: dict[str, tuple[str, ...]] = {}
 
     def fit(self, texts=None, y=None) -> "CueClassifier":
         return self
 
     def matches(self, text: str) -> dict[str, list[str]]:
         """code -> the cue phrases (as lemmas) found in `text`."""
-        tokens = [(fold(w), word_lemma(w)) for _, _, w in words(normalise(text))]
-        positions = _positions(tokens, self._lemmas, self._stems, self._prefixes)
+        positions: dict[str, list[int]] = {}  # cue word -> positions of the words matching it
+        for i, (_, _, word) in enumerate(words(normalise(text))):
+            for hit in self._cue_words(word):
+                positions.setdefault(hit, []).append(i)
         cue_hits: dict[str, list[tuple[int, str]]] = {}
         for word in positions:
             for code, n, cue in self._by_first.get(word, ()):
@@ -162,6 +161,17 @@ class CueClassifier:
             hits += [f"money {role}" for role in sorted(det.money_roles.get(code, set()) & roles)]
             if hits:
                 found[code] = hits
+        return found
+
+    WORD_MEMO = 200_000  # distinct words whose cue words are remembered
+
+    def _cue_words(self, word: str) -> tuple[str, ...]:
+        """`_cue_words` of a word as written, remembered: texts share most of their words."""
+        found = self._words_memo.get(word)
+        if found is None:
+            if len(self._words_memo) >= self.WORD_MEMO:
+                self._words_memo.clear()
+            found = self._words_memo[word] = _cue_words(word, self._lemmas, self._stems, self._prefixes)
         return found
 
     def cue_matches(self, text: str) -> Mapping[str, list[str]]:

@@ -155,7 +155,8 @@ class LanguageIdentifier:
     def __init__(self, lexicon_path: str | Path = DATA) -> None:
         self.lex = load_lexicon(lexicon_path)
         self._stems = StemIndex(w for w in self.lex.kyrgyz | self.lex.turkic if len(w) >= 3)
-        self._cache: dict[str, Evidence] = {}
+        self._cache: dict[str, Evidence] = {}  # folded word -> its evidence out of context
+        self._token_cache: dict[str, tuple[Evidence, Evidence, Evidence | None]] = {}  # word as written -> `_token_variants`
 
     # --- words ---------------------------------------------------------------------------------
 
@@ -223,17 +224,32 @@ class LanguageIdentifier:
 
     def _token_evidence(self, word: str, first: bool, after_numeral: bool) -> Evidence:
         """Evidence of a word in its sentence: names, abbreviations and endings on numerals weigh less."""
+        found = self._token_cache.get(word)
+        if found is None:
+            if len(self._token_cache) > 500_000:
+                self._token_cache.clear()
+            found = self._token_cache[word] = self._token_variants(word)
+        inside, at_start, on_numeral = found
+        return on_numeral if after_numeral and on_numeral is not None else at_start if first else inside
+
+    def _token_variants(self, word: str) -> tuple[Evidence, Evidence, Evidence | None]:
+        """`_token_evidence` of a word as written: (inside a sentence, first in it, after a numeral if
+        that differs)."""
         w = fold(word)
         ev = self.word_evidence(w)
         if self.lex.listed(w):
-            return ev
-        if after_numeral and len(w) <= 4:  # 5-ти, 10-го (Russian) or 10дон, 4%га (Kyrgyz)
+            return ev, ev, None
+        if len(w) <= 4:  # 5-ти, 10-го (Russian) or 10дон, 4%га (Kyrgyz)
             if w in self.lex.russian_number_endings:
-                return Evidence(ru=0.5)
-            return Evidence(ky=0.5) if is_suffix_chain(w) else Evidence()
-        if (len(word) > 1 and word.isupper()) or (not first and word[:1].isupper()):
-            return ev.scaled(NAME_WEIGHT)
-        return ev
+                on_numeral = Evidence(ru=0.5)
+            else:
+                on_numeral = Evidence(ky=0.5) if is_suffix_chain(w) else Evidence()
+        else:
+            on_numeral = None
+        name = ev.scaled(NAME_WEIGHT)
+        first = name if len(word) > 1 and word.isupper() else ev
+        inside = name if first is name or word[:1].isupper() else ev
+        return inside, first, on_numeral
 
     # --- sentences and clauses -----------------------------------------------------------------
 
