@@ -149,6 +149,10 @@ def test_cue_rules_do_not_fire_on_lookalikes(text, code):
     ("Он 10 лет жил в Бишкеке.", ()),  # Russian он is not Kyrgyz он (ten)
     ("Беш жыл Москвада жашадым.", ()),  # жаша- (to live) is not жаш (age)
     ("Нас было пятнадцать человек в комнате.", ()),
+    ("В бригаде нас было семь человек.", ()),  # бригаде may be dative, but семь counts people
+    ("Мы поехали втроём, с дочерью 10 лет.", (10,)),  # a child, then years: the digits show no case
+    ("Ей тогда было семнадцать. Хозяйка забрала паспорт.", (17,)),  # the noun after is another sentence
+    ("Брату шестнадцать тогда было.", (16,)),
 ])
 def test_stated_ages_in_digits_and_words(text, ages):
     assert stated_ages(text) == ages

@@ -13,7 +13,7 @@ import functools
 import re
 
 from ..extract.money import NW, load_lexicon
-from ..morph import parse
+from ..morph import best, lemmas, parse
 from ..text import fold, normalise
 
 PARTS = re.compile(r"\d+|[^\W\d_]+")  # hyphenated words split: четырнадцати-пятнадцати, 14-летний
@@ -21,6 +21,11 @@ YEARS = frozenset({"лет", "год", "года", "годика", "годико
 OBLIQUE = frozenset({"gent", "datv", "loct", "ablt"})  # "девочка пятнадцати лет": a description, not a duration
 BEFORE = frozenset({"в", "с", "до", "от", "около"})  # "в 14 лет", "с двенадцати лет"
 WAS = frozenset({"было", "исполнилось", "исполнится", "стукнуло"})
+# "с дочерью 10 лет", "мальчик 14 лет": a child or young person, then the number of years, is an age
+# whatever the case of the digits (which show none).
+PERSONS = frozenset({"ребенок", "сын", "сынок", "дочь", "дочка", "мальчик", "девочка", "подросток", "парень",
+                     "девушка", "племянник", "племянница", "внук", "внучка", "брат", "братишка", "сестра",
+                     "сестренка", "школьник", "школьница", "ученик", "ученица", "малыш", "пацан"})
 COMPOUND = re.compile(r"(.+?)(?:лет(?:н|к)\w*)$")  # пятнадцатилетняя, двенадцатилетку
 KY_AGE = re.compile(r"жаш(?!а|о)\w*|жашар")  # жашта, жаштагы, жашында; not жашап, жашоо (to live, life)
 MAX_AGE = 120
@@ -49,6 +54,13 @@ def _oblique(word: str) -> bool:
 
 
 @functools.lru_cache(maxsize=65_536)
+def _noun(word: str) -> bool:
+    """Is the word most likely a noun (what a number before it counts: "было семь человек")?"""
+    p = best(word)
+    return p is not None and p.tag.POS == "NOUN"
+
+
+@functools.lru_cache(maxsize=65_536)
 def _dative(word: str) -> bool:
     """A noun or pronoun in the dative: whose age "было шестнадцать" is (ему, сыну, девочке)."""
     return any(p.tag.POS in {"NOUN", "NPRO"} and p.tag.case == "datv" for p in parse(word))
@@ -70,8 +82,9 @@ def _value_at(parts: list[str], i: int) -> tuple[int, str | None, int] | None:
     return value, lang, i + 1
 
 
-def _states_age(parts: list[str], i: int, j: int, lang: str | None) -> bool:
-    """Does the number in parts[i:j] (a range's last number ends at j) state an age?"""
+def _states_age(parts: list[str], spaced: list[bool], i: int, j: int, lang: str | None) -> bool:
+    """Does the number in parts[i:j] (a range's last number ends at j) state an age? `spaced[k]`:
+    only spaces come between parts[k - 1] and parts[k] (no punctuation: one phrase)."""
     nxt = parts[j] if j < len(parts) else None
     before = parts[max(0, i - 3):i]
     if lang == "ky" or _ky_age(nxt):
@@ -79,11 +92,14 @@ def _states_age(parts: list[str], i: int, j: int, lang: str | None) -> bool:
     if nxt is not None and nxt.startswith(("летн", "летк")):  # 14-летний
         return True
     oblique = lang == "ru" and _oblique(parts[j - 1])
-    if nxt in YEARS and ((before and before[-1] in BEFORE) or oblique):
+    if nxt in YEARS and ((before and (before[-1] in BEFORE or lemmas(before[-1]) & PERSONS)) or oblique):
         return True
     if before and before[-1] in YEARS and oblique:  # лет четырнадцати
         return True
-    return bool(WAS & set(before)) and any(map(_dative, before))  # ему (сыну) тогда было шестнадцать
+    if nxt is not None and spaced[j] and nxt not in YEARS and _noun(nxt):  # "нас было семь человек" counts people
+        return False
+    # ему (сыну) тогда было шестнадцать; мне семнадцать было
+    return bool(WAS & {*before, *parts[j:j + 2]}) and any(map(_dative, before))
 
 
 def stated_ages(text: str) -> tuple[int, ...]:
@@ -91,7 +107,9 @@ def stated_ages(text: str) -> tuple[int, ...]:
     folded = fold(normalise(text))
     if not any(key in folded for key in NEEDED):
         return ()
-    parts = PARTS.findall(folded)
+    found = list(PARTS.finditer(folded))
+    parts = [m.group() for m in found]
+    spaced = [k > 0 and not folded[found[k - 1].end():m.start()].strip() for k, m in enumerate(found)]
     ages: list[int] = []
     i = 0
     while i < len(parts):
@@ -108,7 +126,7 @@ def stated_ages(text: str) -> tuple[int, ...]:
         if j < len(parts) and (second := _value_at(parts, j)) and second[1] == lang:  # четырнадцати-пятнадцати
             values.append(second[0])
             j = second[2]
-        if _states_age(parts, i, j, lang):
+        if _states_age(parts, spaced, i, j, lang):
             ages.extend(v for v in values if v <= MAX_AGE)
         i = j
     return tuple(ages)
