@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 import pymorphy3
 
+from .io import read_yaml
 from .text import fold
+
+ASPECT_PAIRS = Path(__file__).parent / "data" / "aspect_pairs.yaml"
 
 
 @functools.lru_cache(maxsize=1)
@@ -40,6 +44,18 @@ def lemma(word: str) -> str:
     """The most probable normal form of `word`."""
     w = fold(word)
     return next((p.normal_form.replace("ё", "е") for p in parse(w)), w)
+
+
+@functools.lru_cache(maxsize=1)
+def _aspect_keys() -> dict[str, str]:
+    return {fold(verb): fold(perfective) for perfective, partners in read_yaml(ASPECT_PAIRS, "aspect pairs").items()
+            for verb in [perfective, *(partners if isinstance(partners, list) else [partners])]}
+
+
+def aspect_key(lemma: str) -> str:
+    """The perfective verb of the aspect pair `lemma` belongs to (data/aspect_pairs.yaml: отбирать ->
+    отобрать), or `lemma` itself: for matching where the aspect of the telling does not matter."""
+    return _aspect_keys().get(lemma, lemma)
 
 
 def nominative(phrase: str) -> str:

@@ -137,6 +137,21 @@ def test_cue_rules_do_not_fire_on_lookalikes(text, code):
     assert code not in CueClassifier().matches(text)
 
 
+def test_aspect_pairs_are_a_perfective_and_an_imperfective_verb():
+    from nlp_toolkit.io import read_yaml
+    from nlp_toolkit.morph import ASPECT_PAIRS, analyzer
+    aspects = lambda verb: {p.tag.aspect for p in analyzer().parse(verb) if p.tag.POS == "INFN"}  # noqa: E731
+    for perfective, imperfective in read_yaml(ASPECT_PAIRS, "aspect pairs").items():
+        assert "perf" in aspects(perfective) and "impf" in aspects(imperfective), (perfective, imperfective)
+
+
+def test_a_cue_verb_matches_either_aspect_of_its_pair():
+    rules = CueClassifier()
+    assert rules.matches("Паспорт у него отобрали ещё в мае.")["document_retention"] == ["отобрать паспорт"]
+    assert rules.matches("На таких фермах у людей отбирают паспорта.")["document_retention"] == ["отобрать паспорт"]
+    assert "document_retention" not in rules.matches("Паспорт он отобразил на экране.")  # a different verb
+
+
 @pytest.mark.parametrize("text, ages", [
     ("Сыну тогда исполнилось двенадцать, и он уже таскал ящики.", (12,)),  # ему/сыну ... было/исполнилось
     ("На плантации работала девочка тринадцати лет.", (13,)),  # an oblique numeral: a description

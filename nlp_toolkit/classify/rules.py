@@ -15,7 +15,7 @@ from ..errors import ToolkitError
 from ..extract.money import MoneyExtractor
 from ..io import read_yaml
 from ..kyrgyz import matches_stem, stem_forms
-from ..morph import is_known
+from ..morph import aspect_key, is_known
 from ..text import fold, normalise, words
 from .ages import stated_ages
 from .features import KY_LETTERS, word_lemma
@@ -28,10 +28,11 @@ FINAL_VOWELS = set("аяоеёыиуюйь")
 
 
 def _ru_word(word: str) -> str:
-    """A Russian cue word as its lemma; a word the dictionary does not know (a stem such as `взятк`,
-    or slang) becomes a `prefix*` without its final vowel, so every inflection still matches."""
+    """A Russian cue word as its lemma (a verb as the perfective of its aspect pair: `aspect_key`); a
+    word the dictionary does not know (a stem such as `взятк`, or slang) becomes a `prefix*` without
+    its final vowel, so every inflection still matches."""
     if is_known(word) or word.endswith("*"):
-        return word if word.endswith("*") else word_lemma(word)
+        return word if word.endswith("*") else aspect_key(word_lemma(word))
     return (word[:-1] if len(word) > 5 and word[-1] in FINAL_VOWELS else word) + "*"
 
 
@@ -92,7 +93,7 @@ def _cue_words(word: str, lemmas: frozenset[str], stems: Mapping[str, str], pref
     chain, also voiced (айлык in айлыгын), a `prefix*` by prefix. `stems`: each shape of a stem ->
     the stem (`stem_forms`). One pass over the word's prefixes, not every cue everywhere."""
     w = fold(word)
-    hits = {word_lemma(word)} & lemmas
+    hits = {aspect_key(word_lemma(word))} & lemmas
     inflected_ky = bool(KY_LETTERS & set(w)) or not is_known(w)
     for k in range(1, len(w) + 1):
         pre = w[:k]
