@@ -292,6 +292,15 @@ def test_roles_who_pays_and_for_what(ext, text, lang, expected):
     assert [e["role"] for e in ext(text, lang)] == [expected], ext(text, lang)
 
 
+def test_a_cue_across_one_amount_is_not_read_for_another(ext):
+    """Cues found around one amount are reused for the text's other amounts, but not one that
+    reads across an amount ("отдали [5 тысяч] на месте") where another amount is asked about."""
+    text = "Зарплата была 80 тысяч тенге, а полицейским отдали 5 тысяч тенге на месте."
+    assert [e["role"] for e in ext(text, "ru")] == ["wage", "bribe"]
+    text = "Отдали 5 тысяч тенге на месте. Хлеб стоит 200 тенге, а обед 900 тенге."
+    assert [e["role"] for e in ext(text, "ru")] == ["bribe", "other", "other"]
+
+
 def test_worker_paying_silences_only_weak_wage_cues(ext):
     """"төлөйбүз" (we pay) turns a monthly sum into rent, but a named wage stays a wage."""
     assert roles(ext, "Айына 4000 рубль төлөйбүз.", "ky") == [("4000 рубль", "other")]

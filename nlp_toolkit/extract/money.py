@@ -870,6 +870,9 @@ class MoneyExtractor:
             ordinal.append(count)
             count += el.kind in _WORDLIKE
         ordinal.append(count)
+        # element k -> (`_cue_at` there, the furthest element it read), for the other amounts of the
+        # text: valid for an amount its reading did not reach (a cue never jumps over that amount)
+        cues_at: dict[int, tuple[tuple[Cue, int] | None, int]] = {}
         for a in amounts:
             sent = bisect.bisect_right(bounds, a.start)
             lo = bisect.bisect_left(ordinal, ordinal[a.i] - lex.reach)
@@ -880,7 +883,13 @@ class MoneyExtractor:
             for k in range(lo, min(hi, len(els))):
                 if a.i <= k < a.j or els[k].kind != WORD or k <= covered:
                     continue
-                at = self._cue_at(els, k, kyrgyz, a)
+                seen = cues_at.get(k)
+                if seen is not None and (k >= a.j or seen[1] + 1 < a.i):
+                    at = seen[0]
+                else:
+                    at, furthest = self._cue_at(els, k, kyrgyz, a)
+                    if k >= a.j or furthest + 1 < a.i:  # read without jumping over the amount
+                        cues_at[k] = at, furthest
                 if at is None:
                     continue
                 cue, covered = at
@@ -905,32 +914,36 @@ class MoneyExtractor:
             a.role = min(nearest, key=lambda r: (nearest[r], -total[r], lex.priority.get(r, len(lex.priority))),
                          default="other")
 
-    def _cue_at(self, els: list[_El], k: int, kyrgyz: bool, a: _Amount) -> tuple[Cue, int] | None:
-        """The longest (then strongest) cue starting at word element k, and the element index of its
-        last word. A multi-word cue may run across the amount itself: "отдали [5 тысяч] на месте".
+    def _cue_at(self, els: list[_El], k: int, kyrgyz: bool, a: _Amount) -> tuple[tuple[Cue, int] | None, int]:
+        """The longest (then strongest) cue starting at word element k and the element index of its
+        last word, or None; and the furthest element read. A multi-word cue may run across the amount
+        itself: "отдали [5 тысяч] на месте".
         """
         best: tuple[Cue, int] | None = None
+        furthest = k
         for key in sorted(self.lex.keys(els[k].text, kyrgyz)):  # set order varies by run: ties need a fixed one
             for cue in self.lex.cues.get(key, ()):
                 n = len(cue.keys)
                 if (cue.kyrgyz and not kyrgyz) or (best and (n, cue.weight) <= (len(best[0].keys), best[0].weight)):
                     continue
-                end = k if n == 1 else self._cue_rest(els, k, cue.keys, kyrgyz, a)
+                end, last = (k, k) if n == 1 else self._cue_rest(els, k, cue.keys, kyrgyz, a)
+                furthest = max(furthest, last)
                 if end is not None:
                     best = cue, end
-        return best
+        return best, furthest
 
-    def _cue_rest(self, els: list[_El], k: int, keys: tuple[str, ...], kyrgyz: bool, a: _Amount) -> int | None:
-        """The element index of the cue's last word if the words after k carry the rest of it, jumping
-        over the amount and, in Kyrgyz, over particles ("колубузга 60 миң эле тийди")."""
+    def _cue_rest(self, els: list[_El], k: int, keys: tuple[str, ...], kyrgyz: bool, a: _Amount) -> tuple[int | None, int]:
+        """The element index of the cue's last word if the words after k carry the rest of it (else
+        None), jumping over the amount and, in Kyrgyz, over particles ("колубузга 60 миң эле тийди");
+        and the last element read."""
         p = k
         for key in keys[1:]:
             p = self._next_word(p, a)
             while kyrgyz and p < len(els) and els[p].kind == WORD and fold(els[p].text) in self.lex.particles:
                 p = self._next_word(p, a)
             if p >= len(els) or els[p].kind != WORD or key not in self.lex.keys(els[p].text, kyrgyz):
-                return None
-        return p
+                return None, p
+        return p, p
 
     @staticmethod
     def _next_word(p: int, a: _Amount) -> int:
