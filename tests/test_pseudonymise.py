@@ -153,6 +153,22 @@ def test_russian_nouns_with_kyrgyz_suffixes_are_not_names():
         assert out.startswith("«Каникулда үйгө келем»") and "Нурлан" not in out
 
 
+def test_a_russian_noun_in_soft_sign_with_kyrgyz_suffixes_is_not_a_name():
+    """Kyrgyz drops the ь of январь before a suffix (Январда): natasha tags it PER in mixed text."""
+    p = Pseudonymiser()
+    out = p("Январда Москвадан бир үй-бүлө чалды. Февралда Нурлан келди.", "i16", "mixed")
+    assert out.startswith("Январда Москвадан бир үй-бүлө чалды. Февралда ") and "Нурлан" not in out
+
+
+def test_a_name_in_soft_sign_is_replaced_with_kyrgyz_suffixes_after_it():
+    """Асель -> Аселге, Аселдин: the suffix follows the name without its ь, so does the pseudonym's."""
+    p = Pseudonymiser()
+    p.register("i17", "Асель", pseudonym="Бермет")
+    p.register("i17", "Игорь", pseudonym="Айдай")
+    out = p("Аселге айттым, Аселдин агасы да келди. Игорго телефон бердик.", "i17", "ky")
+    assert out == "Берметке айттым, Берметтин агасы да келди. Айдайга телефон бердик."
+
+
 def test_a_female_pseudonym_surname_is_never_a_real_surname_of_the_interview():
     """Female surnames are pool surnames + "а": Осмонова must not stand in when an Осмонов is in the interview."""
     pool = [fold(s) for s in name_lexicon()["surnames"]]

@@ -90,9 +90,11 @@ def _plausible_person(token: str) -> bool:
 
 
 def _russian_noun_with_kyrgyz_suffix(word: str) -> bool:
-    """A Russian common noun (not a name in the lexicon) followed by Kyrgyz suffixes: паспорт-тор."""
+    """A Russian common noun (not a name in the lexicon) followed by Kyrgyz suffixes: паспорт-тор, and
+    a noun in -ь, which drops it before them: январь -> январ-да."""
     names = name_lexicon()["gender"]
-    return any(is_suffix_chain(word[cut:]) and word[:cut] not in names and _common_russian(word[:cut])
+    return any(is_suffix_chain(word[cut:]) and any(stem not in names and _common_russian(stem)
+                                                    for stem in (word[:cut], word[:cut] + "ь"))
                for cut in range(len(word) - 1, 2, -1))
 
 
@@ -115,6 +117,8 @@ def _base_name(token: str, known: set[str], shaped: bool = False) -> str | None:
         if (stem in known or (shaped and _NAME_SHAPE.fullmatch(stem))) and (
                 is_suffix_chain(rest) or rest in RU_AFTER_CONSONANT and stem[-1] not in _VOWELS):
             return stem
+        if stem + "ь" in known and is_suffix_chain(rest):  # Kyrgyz suffixes drop a final ь: Асель -> Аселге
+            return stem + "ь"
         # Russian declension of names in -а/-я (Гульнары, Гульнаре) and in -й/-ь (Андрея, Игорем)
         for end, endings in RU_REPLACED_ENDINGS.items():
             if stem + end in known and rest in endings:
@@ -156,10 +160,13 @@ def _transfer_ending(token: str, base: str, pseudonym: str) -> str:
     while k < min(len(t), len(base)) and t[k] == base[k]:
         k += 1
     dropped, tail = len(base) - k, token[k:]
-    stem = pseudonym[: len(pseudonym) - dropped] if dropped else pseudonym
-    if not dropped and tail[:1].isalpha() and fold(tail[0]) not in VOWELS and is_suffix_chain(fold(tail)):
-        tail = harmonise(pseudonym, tail)  # Kyrgyz suffixes follow the new name (Нурлан-дын -> Алтынбек-тин)
-    out = stem + tail
+    if base[k:] in ("", "ь") and tail[:1].isalpha() and fold(tail[0]) not in VOWELS and is_suffix_chain(fold(tail)):
+        # Kyrgyz suffixes follow the new name (Нурлан-дын -> Алтынбек-тин), which drops a final ь as
+        # the real one did (Асель -> Асел-ге)
+        stem = pseudonym[:-1] if pseudonym.endswith("ь") else pseudonym
+        out = stem + harmonise(stem, tail)
+    else:
+        out = (pseudonym[: len(pseudonym) - dropped] if dropped else pseudonym) + tail
     return out.upper() if token.isupper() and len(token) > 1 else out
 
 
