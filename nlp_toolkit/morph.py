@@ -18,13 +18,15 @@ def analyzer() -> pymorphy3.MorphAnalyzer:
     return pymorphy3.MorphAnalyzer()
 
 
-def parse(word: str) -> list:
+@functools.lru_cache(maxsize=50_000)  # about 1.5 kB a word; a batch of testimony reuses a few thousand words
+def parse(word: str) -> tuple:
     """pymorphy3's parses of `word`; none for characters its Latin-word analysis cannot name
-    (some rare CJK/Tangut code points raise ValueError inside the library)."""
+    (some rare CJK/Tangut code points raise ValueError inside the library). Remembered: every stage
+    asks about the same words (language ID, lemmas, ages, money, places), about twice per word."""
     try:
-        return analyzer().parse(word)
+        return tuple(analyzer().parse(word))
     except ValueError:
-        return []
+        return ()
 
 
 def best(word: str):

@@ -25,7 +25,7 @@ from pathlib import Path
 from ..codebook import LOCATION_KINDS
 from ..errors import ToolkitError
 from ..kyrgyz import matches_stem, stem_forms
-from ..morph import analyzer, is_known, lemmas, nominative
+from ..morph import analyzer, is_known, lemmas, nominative, parse
 from ..registry import extractors
 from ..text import fold, normalise, words
 from . import stanza_backend
@@ -173,7 +173,7 @@ def _is_common(word: str) -> bool:
     """Is `word` also an ordinary Russian word: a common noun's lemma (курган) or most likely a common
     word's form (Семей = of families)? A rare reading (Германия as germanium's genitive) does not count."""
     w = fold(word)
-    parses = [p for p in analyzer().parse(w) if p.is_known]
+    parses = [p for p in parse(w) if p.is_known]
     common = [p for p in parses if not PROPER & p.tag.grammemes]
     return bool(common) and (common[0] is parses[0] or any(p.normal_form.replace("ё", "е") == w for p in common))
 
@@ -316,7 +316,7 @@ def _adjective_base(adj: str) -> str | None:
 @functools.lru_cache(maxsize=100_000)
 def _adjective_lemma(word: str) -> str | None:
     """The masculine lemma if `word` can be an adjective (Чиликского -> чиликский)."""
-    for p in analyzer().parse(fold(word)):
+    for p in parse(fold(word)):
         if p.tag.POS == "ADJF":
             return p.normal_form.replace("ё", "е")
     return None
@@ -326,7 +326,7 @@ def _adjective_lemma(word: str) -> str | None:
 def _tagged(word: str, grammemes: frozenset[str], first: bool = False) -> bool:
     """Does pymorphy3's dictionary (not its guesser) read `word` with one of `grammemes`?
     `first`: in its most probable reading (Джеймса is a name, Слава and Герой mostly are not)."""
-    known = [p for p in analyzer().parse(fold(word)) if p.is_known]
+    known = [p for p in parse(fold(word)) if p.is_known]
     return any(grammemes & p.tag.grammemes for p in (known[:1] if first else known))
 
 
