@@ -54,10 +54,10 @@ def _aspect_keys() -> dict[str, str]:
             for verb in [perfective, *(partners if isinstance(partners, list) else [partners])]}
 
 
-def aspect_key(lemma: str) -> str:
-    """The perfective verb of the aspect pair `lemma` belongs to (data/aspect_pairs.yaml: отбирать ->
-    отобрать), or `lemma` itself: for matching where the aspect of the telling does not matter."""
-    return _aspect_keys().get(lemma, lemma)
+def aspect_key(word_lemma: str) -> str:
+    """The perfective verb of the aspect pair a lemma belongs to (data/aspect_pairs.yaml: отбирать ->
+    отобрать), or the lemma itself: for matching where the aspect of the telling does not matter."""
+    return _aspect_keys().get(word_lemma, word_lemma)
 
 
 def nominative(phrase: str) -> str:

@@ -87,7 +87,8 @@ def _load_detectors(path: str, roles: frozenset[str]) -> Detectors:
     return Detectors(patterns, ages, money_roles)
 
 
-def _cue_words(word: str, lemmas: frozenset[str], stems: Mapping[str, str], prefixes: frozenset[str]) -> tuple[str, ...]:
+def _cue_words(word: str, lemmas: frozenset[str], stems: Mapping[str, str],
+               prefixes: frozenset[str]) -> tuple[str, ...]:
     """The cue words one word of a text matches: a Russian cue by lemma, a Kyrgyz stem as the whole
     word or (unless the word is a Russian dictionary word: долго is not долг + -о) with a suffix
     chain, also voiced (айлык in айлыгын), a `prefix*` by prefix. `stems`: each shape of a stem ->

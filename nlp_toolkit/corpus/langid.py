@@ -156,7 +156,8 @@ class LanguageIdentifier:
         self.lex = load_lexicon(lexicon_path)
         self._stems = StemIndex(w for w in self.lex.kyrgyz | self.lex.turkic if len(w) >= 3)
         self._cache: dict[str, Evidence] = {}  # folded word -> its evidence out of context
-        self._token_cache: dict[str, tuple[Evidence, Evidence, Evidence | None]] = {}  # word as written -> `_token_variants`
+        # word as written -> `_token_variants`
+        self._token_cache: dict[str, tuple[Evidence, Evidence, Evidence | None]] = {}
 
     # --- words ---------------------------------------------------------------------------------
 

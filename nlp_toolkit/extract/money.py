@@ -932,7 +932,8 @@ class MoneyExtractor:
                     best = cue, end
         return best, furthest
 
-    def _cue_rest(self, els: list[_El], k: int, keys: tuple[str, ...], kyrgyz: bool, a: _Amount) -> tuple[int | None, int]:
+    def _cue_rest(self, els: list[_El], k: int, keys: tuple[str, ...], kyrgyz: bool,
+                  a: _Amount) -> tuple[int | None, int]:
         """The element index of the cue's last word if the words after k carry the rest of it (else
         None), jumping over the amount and, in Kyrgyz, over particles ("колубузга 60 миң эле тийди");
         and the last element read."""
