@@ -28,12 +28,13 @@ def _fix_lookalikes(match: re.Match) -> str:
     return word.translate(_LOOKALIKES) if _CYR.search(word) else word
 
 
-def normalise(text: str) -> str:
+def normalise(text: str, remember: bool = True) -> str:
     """Same-length copy: exotic spaces -> ' ', dashes -> '-', ё -> е, Latin look-alikes in Cyrillic words -> Cyrillic.
 
     Every extractor and the classifier normalise the same segments of an interview in turn, so
-    segments of ordinary length are remembered (a few hundred of them)."""
-    return _normalise_cached(text) if len(text) <= 4096 else _normalise(text)
+    segments of ordinary length are remembered (a few hundred of them); pieces of them (sentences)
+    are better not (`remember=False`): they would push the segments out."""
+    return _normalise_cached(text) if remember and len(text) <= 4096 else _normalise(text)
 
 
 def _normalise(text: str) -> str:
@@ -50,12 +51,12 @@ _normalise_cached = functools.lru_cache(maxsize=512)(_normalise)
 Token = tuple[int, int, str]
 
 
-def words(text: str) -> tuple[Token, ...]:
+def words(text: str, remember: bool = True) -> tuple[Token, ...]:
     """(start, end, word) for each word; hyphenated words (Жалал-Абад) stay whole.
 
     Remembered for segments of ordinary length, like `normalise`: every stage tokenises the same
     normalised segment."""
-    return _words_cached(text) if len(text) <= 4096 else _words(text)
+    return _words_cached(text) if remember and len(text) <= 4096 else _words(text)
 
 
 def _words(text: str) -> tuple[Token, ...]:

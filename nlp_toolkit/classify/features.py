@@ -47,7 +47,7 @@ def lemma_text(text: str) -> str:
 
 @functools.lru_cache(maxsize=65_536)
 def _sentence_lemmas(sentence: str) -> str:
-    return " ".join(word_lemma(w) for _, _, w in words(normalise(sentence)))
+    return " ".join(word_lemma(w) for _, _, w in words(normalise(sentence, remember=False), remember=False))
 
 
 class CountedTfidf(BaseEstimator, TransformerMixin):
