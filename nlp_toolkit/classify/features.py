@@ -42,12 +42,19 @@ SENTENCE_END = re.compile(r"(?<=[.!?…»])\s+")
 def lemma_text(text: str) -> str:
     """Lemmas/stems of the words in `text`, lower-case, in order, joined by spaces. Read sentence by
     sentence: the passages of a long text are runs of its sentences, so each is lemmatised once."""
-    return " ".join(filter(None, map(_sentence_lemmas, SENTENCE_END.split(text))))
+    sentences = SENTENCE_END.split(text)
+    if len(sentences) == 1:  # a segment's tokens, which the other stages remember too
+        return _lemmas(text, remember=True)
+    return " ".join(filter(None, map(_sentence_lemmas, sentences)))
 
 
 @functools.lru_cache(maxsize=65_536)
 def _sentence_lemmas(sentence: str) -> str:
-    return " ".join(word_lemma(w) for _, _, w in words(normalise(sentence, remember=False), remember=False))
+    return _lemmas(sentence, remember=False)  # a piece of a segment would push segments out of text.py's memory
+
+
+def _lemmas(text: str, remember: bool) -> str:
+    return " ".join(word_lemma(w) for _, _, w in words(normalise(text, remember), remember))
 
 
 class CountedTfidf(BaseEstimator, TransformerMixin):
