@@ -373,3 +373,12 @@ def test_calibration_changes_scores_not_decisions(trained):
     texts = [t for t, _ in EXAMPLES] + ["Паспорт забрали, денег не дали, со двора не выпускали."]
     assert model.predict(texts)[0] == raw.predict(texts)[0]
     assert not np.allclose(model.scores(texts), raw.scores(texts))
+
+
+def test_memo_computes_each_key_once_and_forgets_at_its_limit():
+    from nlp_toolkit.memo import Memo
+    calls = []
+    memo = Memo(lambda k: calls.append(k) or k * 2, limit=2)
+    assert memo[1] == 2 and memo[1] == 2 and calls == [1]
+    assert memo[2] == 4 and memo[3] == 6  # the third key finds the memo full: it starts afresh
+    assert dict(memo) == {3: 6} and memo[1] == 2 and calls == [1, 2, 3, 1]

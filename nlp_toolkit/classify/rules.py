@@ -14,6 +14,7 @@ from ..codebook import Codebook, load_codebook
 from ..errors import ToolkitError
 from ..extract.money import MoneyExtractor
 from ..io import read_yaml
+from ..memo import Memo
 from ..kyrgyz import matches_stem, stem_forms
 from ..morph import aspect_key, is_known
 from ..text import fold, normalise, words
@@ -23,6 +24,7 @@ from .features import KY_LETTERS, word_lemma
 CUES = Path(__file__).parent / "data" / "cues.yaml"
 MAX_GAP = 2  # extra words allowed inside the window of a multi-word cue (in any order)
 MEMO = 32_768  # texts whose cue codes are remembered: cross-validation asks for each text once per fold
+WORD_MEMO = 200_000  # distinct words whose cue words are remembered
 PARALLEL_MIN = 2000  # texts worth matching in forked workers (`CueClassifier.remember`)
 FINAL_VOWELS = set("аяоеёыиуюйь")
 
@@ -134,8 +136,9 @@ class CueClassifier:
                 if cue:
                     self._by_first.setdefault(cue[0], []).append((code, n, cue))
         self.cues_path = str(cues_path)
-        self._memo: dict[str, Mapping[str, list[str]]] = {}
-        self._words_memo: dict[str, tuple[str, ...]] = {}
+        self._memo = Memo(lambda text: MappingProxyType(self.matches(text)), MEMO)
+        # a word as written -> the cue words it matches: texts share most of their words
+        self._word_cues = Memo(lambda word: _cue_words(word, self._lemmas, self._stems, self._prefixes), WORD_MEMO)
 
     def fit(self, texts=None, y=None) -> "CueClassifier":
         return self
@@ -144,7 +147,7 @@ class CueClassifier:
         """code -> the cue phrases (as lemmas) found in `text`."""
         positions: dict[str, list[int]] = {}  # cue word -> positions of the words matching it
         for i, (_, _, word) in enumerate(words(normalise(text))):
-            for hit in self._cue_words(word):
+            for hit in self._word_cues[word]:
                 positions.setdefault(hit, []).append(i)
         cue_hits: dict[str, list[tuple[int, str]]] = {}
         for word in positions:
@@ -165,25 +168,9 @@ class CueClassifier:
                 found[code] = hits
         return found
 
-    WORD_MEMO = 200_000  # distinct words whose cue words are remembered
-
-    def _cue_words(self, word: str) -> tuple[str, ...]:
-        """`_cue_words` of a word as written, remembered: texts share most of their words."""
-        found = self._words_memo.get(word)
-        if found is None:
-            if len(self._words_memo) >= self.WORD_MEMO:
-                self._words_memo.clear()
-            found = self._words_memo[word] = _cue_words(word, self._lemmas, self._stems, self._prefixes)
-        return found
-
     def cue_matches(self, text: str) -> Mapping[str, list[str]]:
         """`matches`, remembered per text (cross-validation asks about each text once per fold)."""
-        found = self._memo.get(text)
-        if found is None:
-            if len(self._memo) >= MEMO:
-                self._memo.clear()
-            found = self._memo[text] = MappingProxyType(self.matches(text))
-        return found
+        return self._memo[text]
 
     def remember(self, texts: list[str], processes: int | None = None) -> None:
         """Match all `texts` ahead, in one forked process per core: training matches every text of its

@@ -34,6 +34,7 @@ from razdel import sentenize
 
 from ..errors import ToolkitError
 from ..io import read_yaml
+from ..memo import Memo
 from ..kyrgyz import SUFFIX_CHAIN, StemIndex, is_suffix_chain
 from ..morph import best, is_known, lemmas
 from ..text import fold, normalise, words
@@ -155,9 +156,8 @@ class LanguageIdentifier:
     def __init__(self, lexicon_path: str | Path = DATA) -> None:
         self.lex = load_lexicon(lexicon_path)
         self._stems = StemIndex(w for w in self.lex.kyrgyz | self.lex.turkic if len(w) >= 3)
-        self._cache: dict[str, Evidence] = {}  # folded word -> its evidence out of context
-        # word as written -> `_token_variants`
-        self._token_cache: dict[str, tuple[Evidence, Evidence, Evidence | None]] = {}
+        self._word_evidence = Memo(self._evidence, 500_000)  # folded word -> its evidence out of context
+        self._token_variants = Memo(self._variants, 500_000)  # word as written -> `_variants`
 
     # --- words ---------------------------------------------------------------------------------
 
@@ -171,13 +171,7 @@ class LanguageIdentifier:
 
     def word_evidence(self, word: str) -> Evidence:
         """Evidence of one word out of context (cached per folded word)."""
-        w = fold(word)
-        ev = self._cache.get(w)
-        if ev is None:
-            if len(self._cache) > 500_000:
-                self._cache.clear()
-            ev = self._cache[w] = self._evidence(w)
-        return ev
+        return self._word_evidence[fold(word)]
 
     def _evidence(self, w: str) -> Evidence:
         lex = self.lex
@@ -225,15 +219,10 @@ class LanguageIdentifier:
 
     def _token_evidence(self, word: str, first: bool, after_numeral: bool) -> Evidence:
         """Evidence of a word in its sentence: names, abbreviations and endings on numerals weigh less."""
-        found = self._token_cache.get(word)
-        if found is None:
-            if len(self._token_cache) > 500_000:
-                self._token_cache.clear()
-            found = self._token_cache[word] = self._token_variants(word)
-        inside, at_start, on_numeral = found
+        inside, at_start, on_numeral = self._token_variants[word]
         return on_numeral if after_numeral and on_numeral is not None else at_start if first else inside
 
-    def _token_variants(self, word: str) -> tuple[Evidence, Evidence, Evidence | None]:
+    def _variants(self, word: str) -> tuple[Evidence, Evidence, Evidence | None]:
         """`_token_evidence` of a word as written: (inside a sentence, first in it, after a numeral if
         that differs)."""
         w = fold(word)
