@@ -14,8 +14,8 @@ from ..codebook import Codebook, load_codebook
 from ..errors import ToolkitError
 from ..extract.money import MoneyExtractor
 from ..io import read_yaml
-from ..memo import Memo
 from ..kyrgyz import matches_stem, stem_forms
+from ..memo import Memo
 from ..morph import aspect_key, is_known
 from ..text import fold, normalise, words
 from .ages import stated_ages

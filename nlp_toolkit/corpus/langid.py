@@ -34,8 +34,8 @@ from razdel import sentenize
 
 from ..errors import ToolkitError
 from ..io import read_yaml
-from ..memo import Memo
 from ..kyrgyz import SUFFIX_CHAIN, StemIndex, is_suffix_chain
+from ..memo import Memo
 from ..morph import best, is_known, lemmas
 from ..text import fold, normalise, words
 
