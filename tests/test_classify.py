@@ -168,6 +168,8 @@ def test_a_cue_verb_matches_either_aspect_of_its_pair():
     ("Мы поехали втроём, с дочерью 10 лет.", (10,)),  # a child, then years: the digits show no case
     ("Ей тогда было семнадцать. Хозяйка забрала паспорт.", (17,)),  # the noun after is another sentence
     ("Брату шестнадцать тогда было.", (16,)),
+    ("Привезли мальчика из соседнего села, четырнадцать лет, он пас скот.", (14,)),  # set off by commas
+    ("Приехал с братом в Москву, 5 лет там работали.", ()),  # no comma after лет: a duration
 ])
 def test_stated_ages_in_digits_and_words(text, ages):
     assert stated_ages(text) == ages

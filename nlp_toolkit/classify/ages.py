@@ -29,6 +29,7 @@ PERSONS = frozenset({"ребенок", "сын", "сынок", "дочь", "до
 COMPOUND = re.compile(r"(.+?)(?:лет(?:н|к)\w*)$")  # пятнадцатилетняя, двенадцатилетку
 KY_AGE = re.compile(r"жаш(?!а|о)\w*|жашар")  # жашта, жаштагы, жашында; not жашап, жашоо (to live, life)
 MAX_AGE = 120
+APPOSITION = 4  # words between a person and their age set off by commas
 # Every construction above needs one of these in the text; most segments have none, and looking for
 # them is cheaper than reading every word as a possible number.
 NEEDED = ("лет", "год", "жаш", *WAS)
@@ -94,6 +95,9 @@ def _states_age(parts: list[str], spaced: list[bool], i: int, j: int, lang: str 
     oblique = lang == "ru" and _oblique(parts[j - 1])
     if nxt in YEARS and ((before and (before[-1] in BEFORE or lemmas(before[-1]) & PERSONS)) or oblique):
         return True
+    if nxt in YEARS and not spaced[i] and (j + 1 == len(parts) or not spaced[j + 1]) \
+            and any(lemmas(w) & PERSONS for w in parts[max(0, i - APPOSITION):i]):
+        return True  # set off by punctuation after a child or young person: "привезли мальчика из села, 14 лет,"
     if before and before[-1] in YEARS and oblique:  # лет четырнадцати
         return True
     if nxt is not None and spaced[j] and nxt not in YEARS and _noun(nxt):  # "нас было семь человек" counts people
