@@ -16,7 +16,7 @@ from nlp_toolkit.classify.ages import stated_ages
 from nlp_toolkit.classify.ilo import roll_up
 from nlp_toolkit.classify.model import CodeModel, classifiers, passages
 from nlp_toolkit.classify.rules import CueClassifier
-from nlp_toolkit.classify.train import train, tune_thresholds
+from nlp_toolkit.classify.train import THRESHOLDS, f1_at_thresholds, train, tune_thresholds
 from nlp_toolkit.codebook import load_codebook
 from nlp_toolkit.errors import ToolkitError
 from nlp_toolkit.io import read_jsonl
@@ -238,6 +238,16 @@ def test_a_loose_cue_counts_less_than_a_reliable_cue_of_the_same_code():
     j = codes.index("irregular_status")
     ev = est.evidence(["Жили нелегально полгода.", "Регистрацию проверили."])[:, j]
     assert ev[0] > est.precision_[j] > ev[1] > 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), st.sampled_from([0.0, 0.1, 0.15, 0.33, 0.5, 0.9, 1.0])), min_size=1, max_size=40))
+def test_f1_at_all_thresholds_equals_sklearn(pairs):
+    """Scores on the threshold grid itself test the >= edge; an all-negative column the zero division."""
+    from sklearn.metrics import f1_score
+    y, scores = np.array([int(p) for p, _ in pairs]), np.array([s for _, s in pairs])
+    expected = [f1_score(y, scores >= t, zero_division=0) for t in THRESHOLDS]
+    assert f1_at_thresholds(y, scores).tolist() == expected
 
 
 def test_thresholds_prefer_a_plateau_to_a_spike():

@@ -114,11 +114,20 @@ def tune_thresholds(Y: np.ndarray, proba: np.ndarray, labels: list[str], cap: fl
         if Y[:, j].sum() == 0:
             out[code] = 0.5
             continue
-        f1s = np.array([f1_score(Y[:, j], proba[:, j] >= t, zero_division=0) for t in THRESHOLDS])
+        f1s = f1_at_thresholds(Y[:, j], proba[:, j])
         smooth = np.convolve(np.pad(f1s, 1, mode="edge"), np.ones(3) / 3, mode="valid")
         near_best = np.flatnonzero(smooth >= smooth.max() - TOLERANCE)
         out[code] = min(float(THRESHOLDS[near_best[(len(near_best) - 1) // 2]]), cap)
     return out
+
+
+def f1_at_thresholds(y: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """F1 of `scores >= t` for each t in THRESHOLDS, all at once: sklearn's f1_score (whose formula,
+    2 tp / (positives + predicted), this is) per threshold was 3 s of training on 5 000 segments."""
+    pred = scores[:, None] >= THRESHOLDS
+    tp = pred[y.astype(bool)].sum(axis=0).astype(float)
+    denom = (y.sum() + pred.sum(axis=0)).astype(float)
+    return np.divide(2 * tp, denom, out=np.zeros(len(THRESHOLDS)), where=denom > 0)
 
 
 def calibrate(Y: np.ndarray, proba: np.ndarray, labels: list[str], skip: list[str]) -> tuple[dict[str, tuple[float, float]], np.ndarray]:
