@@ -10,6 +10,7 @@ import pytest
 from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sklearn.metrics import f1_score
 
 from nlp_toolkit.classify.active import rank
 from nlp_toolkit.classify.ages import stated_ages
@@ -244,7 +245,6 @@ def test_a_loose_cue_counts_less_than_a_reliable_cue_of_the_same_code():
 @given(st.lists(st.tuples(st.booleans(), st.sampled_from([0.0, 0.1, 0.15, 0.33, 0.5, 0.9, 1.0])), min_size=1, max_size=40))
 def test_f1_at_all_thresholds_equals_sklearn(pairs):
     """Scores on the threshold grid itself test the >= edge; an all-negative column the zero division."""
-    from sklearn.metrics import f1_score
     y, scores = np.array([int(p) for p, _ in pairs]), np.array([s for _, s in pairs])
     expected = [f1_score(y, scores >= t, zero_division=0) for t in THRESHOLDS]
     assert f1_at_thresholds(y, scores).tolist() == expected

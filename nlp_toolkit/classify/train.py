@@ -122,8 +122,8 @@ def tune_thresholds(Y: np.ndarray, proba: np.ndarray, labels: list[str], cap: fl
 
 
 def f1_at_thresholds(y: np.ndarray, scores: np.ndarray) -> np.ndarray:
-    """F1 of `scores >= t` for each t in THRESHOLDS, all at once: sklearn's f1_score (whose formula,
-    2 tp / (positives + predicted), this is) per threshold was 3 s of training on 5 000 segments."""
+    """F1 of `scores >= t` for each t in THRESHOLDS in one pass, by sklearn's formula 2 tp / (positives
+    + predicted): calling f1_score once per threshold took 3 s of training on 5 000 segments."""
     pred = scores[:, None] >= THRESHOLDS
     tp = pred[y.astype(bool)].sum(axis=0).astype(float)
     denom = (y.sum() + pred.sum(axis=0)).astype(float)
