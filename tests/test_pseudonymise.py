@@ -127,6 +127,16 @@ def test_russian_case_forms_of_consonant_and_soft_final_names_are_replaced():
         assert real not in out, out
 
 
+def test_a_pseudonym_takes_the_case_in_its_own_declension():
+    """Real name and pseudonym may decline differently: the case is carried over, not the ending."""
+    p = Pseudonymiser()
+    for real, pseudonym in (("Асель", "Сезим"), ("Гульнара", "Калыйча"), ("Игорь", "Тилек"), ("Андрей", "Таалай"),
+                            ("Гулмира", "Жазгуль")):
+        p.register("i14", real, pseudonym=pseudonym)
+    out = p("У Асели забрали паспорт. Гульнары не было, Игоря тоже. Андрею и Гулмире не платили.", "i14", "ru")
+    assert out == "У Сезим забрали паспорт. Калыйчи не было, Тилека тоже. Таалаю и Жазгули не платили."
+
+
 def test_kyrgyz_and_russian_spellings_of_a_name_share_one_pseudonym():
     p = Pseudonymiser()
     out = p("Назгүл келди. Назгулю мы знали. Назгүлдүн паспорту жок.", "i13", "mixed")

@@ -19,7 +19,7 @@ from pathlib import Path
 from ..errors import ToolkitError
 from ..io import atomic_write, read_yaml
 from ..kyrgyz import VOWELS, harmonise, is_suffix_chain
-from ..morph import best, is_known
+from ..morph import best, is_known, parse
 from ..text import fold, words
 from .langid import load_lexicon as langid_lexicon
 
@@ -150,11 +150,75 @@ RU_REPLACED_ENDINGS = {"а": {"ы", "и", "е", "у", "ю", "ой", "ей", "о�
                        "й": {"я", "ю", "ем", "е"}, "ь": {"я", "ю", "ем", "е"}}
 
 
-def _transfer_ending(token: str, base: str, pseudonym: str) -> str:
-    """Give `pseudonym` the case ending `token` has relative to `base` (Гульнары: Гульнара -> Айнуры).
+NAME_TAGS = frozenset({"Name", "Surn"})
 
-    A Kyrgyz suffix is re-harmonised to the pseudonym: kept as it was, it would be ungrammatical and
-    would hint at the sounds of the real name."""
+
+def _russian_case(token: str, base: str) -> tuple[str, str] | None:
+    """(case, number) of `token` as a Russian form of the name `base`, by pymorphy3; a form of a name
+    in -ь that its dictionary leaves undeclined (Асели) is taken for the genitive."""
+    t = fold(token)
+    if t == base:
+        return None
+    for p in parse(t):
+        if NAME_TAGS & p.tag.grammemes and p.normal_form.replace("ё", "е") == base and p.tag.case:
+            return p.tag.case, p.tag.number or "sing"
+    return ("gent", "sing") if base.endswith("ь") and t == base[:-1] + "и" else None
+
+
+# A name pymorphy3 declines for each gender and final letter ("" a consonant): a pseudonym takes its
+# endings, whether or not the dictionary knows the pseudonym (most Kyrgyz names it does not, or takes a
+# woman's Элнура for the genitive of Элнур). Women's names in a consonant or -й are not declined.
+PARADIGMS = {("male", ""): "марат", ("male", "й"): "андрей", ("male", "ь"): "игорь", ("male", "а"): "никита",
+             ("male", "я"): "илья", ("female", "а"): "гульнара", ("female", "я"): "таня", ("female", "ь"): "нинель",
+             ("female", "ия"): "мария"}
+HUSHING = set("гкхжшчщ")  # after these Russian writes и, not ы (Калыйчи, not Калыйчы)
+
+
+@functools.lru_cache(maxsize=256)
+def _paradigm_form(model: str, case: str, number: str) -> tuple[int, str] | None:
+    """(letters the model name drops, ending it takes) in that case and number."""
+    p = next((p for p in parse(model) if "Name" in p.tag.grammemes and p.tag.case == "nomn"), None)
+    form = p.inflect({case, number}) if p else None
+    if form is None:
+        return None
+    k = 0
+    while k < min(len(model), len(form.word)) and model[k] == form.word[k]:
+        k += 1
+    return len(model) - k, form.word[k:]
+
+
+def _inflected_name(pseudonym: str, case: str, number: str, gender: str | None) -> str | None:
+    """`pseudonym` in that case and number (Айнура -> Айнуры, Тилек -> Тилека, у Сезим); a name of
+    unknown gender (a surname) by pymorphy3's own paradigm of it; None if neither applies."""
+    name = fold(pseudonym)
+    last = "ия" if name.endswith("ия") else name[-1:] if name[-1:] in ("а", "я", "й", "ь") else ""
+    if gender == "female" and last in ("", "й"):
+        return pseudonym
+    model = PARADIGMS.get((gender or "", last))
+    if model is not None:
+        found = _paradigm_form(model, case, number)
+        if found is None:
+            return None
+        dropped, ending = found
+        stem = pseudonym[: len(pseudonym) - dropped]
+        if ending.startswith("ы") and fold(stem[-1:]) in HUSHING:
+            ending = "и" + ending[1:]
+        return stem + ending
+    for p in parse(name):
+        if NAME_TAGS & p.tag.grammemes and p.tag.case == "nomn" and p.normal_form.replace("ё", "е") == name:
+            form = p.inflect({case, number})
+            if form is not None:
+                return pseudonym[0] + form.word[1:]
+    return None
+
+
+def _transfer_ending(token: str, base: str, pseudonym: str, gender: str | None = None) -> str:
+    """Give `pseudonym` the case of `token`, a form of the name `base` (Гульнары: Гульнара -> Айнуры).
+
+    A Russian case form is made by pymorphy3's paradigm of the pseudonym, as the two names may decline
+    differently (у Асели -> у Сезим, not "у Сезии"); failing that, the ending is carried over. A Kyrgyz
+    suffix is re-harmonised to the pseudonym: kept as it was, it would be ungrammatical and would hint
+    at the sounds of the real name."""
     t = fold(token)
     k = 0
     while k < min(len(t), len(base)) and t[k] == base[k]:
@@ -166,7 +230,9 @@ def _transfer_ending(token: str, base: str, pseudonym: str) -> str:
         stem = pseudonym[:-1] if pseudonym.endswith("ь") else pseudonym
         out = stem + harmonise(stem, tail)
     else:
-        out = (pseudonym[: len(pseudonym) - dropped] if dropped else pseudonym) + tail
+        ru = _russian_case(token, base)
+        out = (ru and _inflected_name(pseudonym, *ru, gender)) or (
+            pseudonym[: len(pseudonym) - dropped] if dropped else pseudonym) + tail
     return out.upper() if token.isupper() and len(token) > 1 else out
 
 
@@ -302,9 +368,10 @@ class Pseudonymiser:
             parse = best(token)
             base = self._base(token, known)
             is_surname = base not in name_lexicon()["gender"] and parse is not None and "Surn" in parse.tag
-            pseudo = self.key.pseudonym(interview, base, self._gender(base), surname=is_surname)
+            gender = self._gender(base)
+            pseudo = self.key.pseudonym(interview, base, gender, surname=is_surname)
             out.append(text[pos:s])
-            out.append(_transfer_ending(token, base, pseudo))
+            out.append(_transfer_ending(token, base, pseudo, None if is_surname else gender))
             pos = e
         out.append(text[pos:])
         return "".join(out)
