@@ -100,6 +100,7 @@ class Lexicon:
     _keys: dict[tuple[str, bool], frozenset[str]] = field(default_factory=dict)
     _described: dict[str, tuple] = field(default_factory=dict)
     _elements: dict[str, list] = field(default_factory=dict)  # normalised text -> its elements (MoneyExtractor)
+    _starts: dict[tuple[str, bool], tuple] = field(default_factory=dict)
 
     def describe(self, word: str) -> tuple:
         """What a folded word is: (kind, value, class, lang, number, iso, suffix); cached."""
@@ -129,6 +130,19 @@ class Lexicon:
             found = frozenset(out)
             if len(self._keys) < CACHE_LIMIT:
                 self._keys[(word, kyrgyz)] = found
+        return found
+
+
+    def cues_from(self, word: str, kyrgyz: bool) -> tuple[Cue, ...]:
+        """The cues that may start at a word, in the order they are tried (by key, sorted: set order
+        varies by run, and ties need a fixed one); Kyrgyz cues only if Kyrgyz is possible. Cached:
+        each amount looks at every word in reach, and most words start none."""
+        found = self._starts.get((word, kyrgyz))
+        if found is None:
+            found = tuple(cue for key in sorted(self.keys(word, kyrgyz)) for cue in self.cues.get(key, ())
+                          if kyrgyz or not cue.kyrgyz)
+            if len(self._starts) < CACHE_LIMIT:
+                self._starts[(word, kyrgyz)] = found
         return found
 
 
@@ -921,15 +935,14 @@ class MoneyExtractor:
         """
         best: tuple[Cue, int] | None = None
         furthest = k
-        for key in sorted(self.lex.keys(els[k].text, kyrgyz)):  # set order varies by run: ties need a fixed one
-            for cue in self.lex.cues.get(key, ()):
-                n = len(cue.keys)
-                if (cue.kyrgyz and not kyrgyz) or (best and (n, cue.weight) <= (len(best[0].keys), best[0].weight)):
-                    continue
-                end, last = (k, k) if n == 1 else self._cue_rest(els, k, cue.keys, kyrgyz, a)
-                furthest = max(furthest, last)
-                if end is not None:
-                    best = cue, end
+        for cue in self.lex.cues_from(els[k].text, kyrgyz):
+            n = len(cue.keys)
+            if best and (n, cue.weight) <= (len(best[0].keys), best[0].weight):
+                continue
+            end, last = (k, k) if n == 1 else self._cue_rest(els, k, cue.keys, kyrgyz, a)
+            furthest = max(furthest, last)
+            if end is not None:
+                best = cue, end
         return best, furthest
 
     def _cue_rest(self, els: list[_El], k: int, keys: tuple[str, ...], kyrgyz: bool,
