@@ -171,7 +171,8 @@ def _russian_case(token: str, base: str) -> tuple[str, str] | None:
 PARADIGMS = {("male", ""): "марат", ("male", "й"): "андрей", ("male", "ь"): "игорь", ("male", "а"): "никита",
              ("male", "я"): "илья", ("female", "а"): "гульнара", ("female", "я"): "таня", ("female", "ь"): "нинель",
              ("female", "ия"): "мария"}
-HUSHING = set("гкхжшчщ")  # after these Russian writes и, not ы (Калыйчи, not Калыйчы)
+# Russian spelling after a stem's last letter: и for ы (Калыйчи), and е for an unstressed о (Калыйчей)
+SPELLING = {"ы": ("гкхжшчщ", "и"), "о": ("жшчщц", "е")}
 
 
 @functools.lru_cache(maxsize=256)
@@ -201,8 +202,9 @@ def _inflected_name(pseudonym: str, case: str, number: str, gender: str | None) 
             return None
         dropped, ending = found
         stem = pseudonym[: len(pseudonym) - dropped]
-        if ending.startswith("ы") and fold(stem[-1:]) in HUSHING:
-            ending = "и" + ending[1:]
+        after, vowel = SPELLING.get(ending[:1], ("", ""))
+        if fold(stem[-1:]) in after:
+            ending = vowel + ending[1:]
         return stem + ending
     for p in parse(name):
         if NAME_TAGS & p.tag.grammemes and p.tag.case == "nomn" and p.normal_form.replace("ё", "е") == name:
