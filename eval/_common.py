@@ -23,7 +23,7 @@ HELD_OUT = frozenset({"ky07", "ky08", "ru11", "ru12", "mx04", "ky11", "ky12", "r
 # reports do). The style-shift test trains on the first-person interviews and tests on these.
 KEY_INFORMANTS = frozenset({
     "ru13", "ru14", "ru15", "ru16", "ru17", "ru18", "ru19", "ru20", "ru22", "ru23", "ru25", "ru26", "ru27", "ru28",
-    "ru29", "ru30", "ru31", "ru33", "ru34", "ru37", "ru38", "ru40", "ru42", "ru43", "ru45", "ru47", "ru49", "ky09", "ky10", "ky11", "ky12", "ky13", "ky15", "ky18", "ky19", "ky22", "ky23", "ky25", "ky26", "ky28", "ky30", "ky32", "ky33", "mx05", "mx06", "mx09", "mx10", "mx12", "mx14", "mx16", "mx17"})
+    "ru29", "ru30", "ru31", "ru33", "ru34", "ru37", "ru38", "ru40", "ru42", "ru43", "ru45", "ru47", "ru49", "ru50", "ky09", "ky10", "ky11", "ky12", "ky13", "ky15", "ky18", "ky19", "ky22", "ky23", "ky25", "ky26", "ky28", "ky30", "ky32", "ky33", "mx05", "mx06", "mx09", "mx10", "mx12", "mx14", "mx16", "mx17", "mx20"})
 
 
 @functools.cache
