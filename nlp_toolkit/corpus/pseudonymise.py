@@ -182,9 +182,7 @@ def _paradigm_form(model: str, case: str, number: str) -> tuple[int, str] | None
     form = p.inflect({case, number}) if p else None
     if form is None:
         return None
-    k = 0
-    while k < min(len(model), len(form.word)) and model[k] == form.word[k]:
-        k += 1
+    k = len(os.path.commonprefix([model, form.word]))
     return len(model) - k, form.word[k:]
 
 
@@ -222,9 +220,7 @@ def _transfer_ending(token: str, base: str, pseudonym: str, gender: str | None =
     suffix is re-harmonised to the pseudonym: kept as it was, it would be ungrammatical and would hint
     at the sounds of the real name."""
     t = fold(token)
-    k = 0
-    while k < min(len(t), len(base)) and t[k] == base[k]:
-        k += 1
+    k = len(os.path.commonprefix([t, base]))
     dropped, tail = len(base) - k, token[k:]
     if base[k:] in ("", "ь") and tail[:1].isalpha() and fold(tail[0]) not in VOWELS and is_suffix_chain(fold(tail)):
         # Kyrgyz suffixes follow the new name (Нурлан-дын -> Алтынбек-тин), which drops a final ь as

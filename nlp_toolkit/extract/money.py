@@ -100,7 +100,7 @@ class Lexicon:
     _keys: dict[tuple[str, bool], frozenset[str]] = field(default_factory=dict)
     _described: dict[str, tuple] = field(default_factory=dict)
     _elements: dict[str, list] = field(default_factory=dict)  # normalised text -> its elements (MoneyExtractor)
-    _starts: dict[tuple[str, bool], tuple] = field(default_factory=dict)
+    _starts: dict[tuple[str, bool], tuple] = field(default_factory=dict)  # (word, kyrgyz) -> cues_from
 
     def describe(self, word: str) -> tuple:
         """What a folded word is: (kind, value, class, lang, number, iso, suffix); cached."""
@@ -131,7 +131,6 @@ class Lexicon:
             if len(self._keys) < CACHE_LIMIT:
                 self._keys[(word, kyrgyz)] = found
         return found
-
 
     def cues_from(self, word: str, kyrgyz: bool) -> tuple[Cue, ...]:
         """The cues that may start at a word, in the order they are tried (by key, sorted: set order
