@@ -26,6 +26,7 @@ from ..codebook import CURRENCIES, load_codebook
 from ..errors import ToolkitError
 from ..io import read_yaml
 from ..kyrgyz import StemIndex
+from ..memo import Memo
 from ..morph import analyzer, lemma, lemmas, parse
 from ..registry import extractors
 from ..text import fold, normalise
@@ -97,52 +98,86 @@ class Lexicon:
     particles: frozenset[str]  # Kyrgyz particles a multi-word cue may contain ("эле", "гана")
     weak_below: float
     priority: dict[str, int]
-    _keys: dict[tuple[str, bool], frozenset[str]] = field(default_factory=dict)
-    _described: dict[str, tuple] = field(default_factory=dict)
-    _elements: dict[str, list] = field(default_factory=dict)  # normalised text -> its elements (MoneyExtractor)
-    _starts: dict[tuple[str, bool], tuple] = field(default_factory=dict)  # (word, kyrgyz) -> cues_from
+    # Remembered per word (or text) for every extractor sharing this lexicon (`load_lexicon`):
+    # what a word is, its cue keys, the cues it may start, and a normalised text's elements (the code
+    # classifier's cue rules read the roles of the segments the tagger has just read, and
+    # `MoneyExtractor.interview` reads a segment twice when it needs the interview's currency).
+    _described: Memo = field(init=False, repr=False, compare=False)
+    _keys: Memo = field(init=False, repr=False, compare=False)
+    _starts: Memo = field(init=False, repr=False, compare=False)
+    elements: Memo = field(init=False, repr=False, compare=False)
+
+    ELEMENTS_MEMO = 1024
+
+    def __post_init__(self) -> None:
+        self._described = Memo(self._describe, CACHE_LIMIT)
+        self._keys = Memo(self._word_keys, CACHE_LIMIT)
+        self._starts = Memo(self._cues_from, CACHE_LIMIT)
+        self.elements = Memo(self._parse_elements, self.ELEMENTS_MEMO)
 
     def describe(self, word: str) -> tuple:
-        """What a folded word is: (kind, value, class, lang, number, iso, suffix); cached."""
-        found = self._described.get(word)
-        if found is None:
-            found = self.words.get(word)
-            if found is None and word not in self.not_currency and word[:2] in self.ky_prefixes:
-                for stem, suffix in self.ky_index.split(word):
-                    kind, value, cls, lang, number, iso, _ = self.ky_stems[stem]
-                    found = (kind, value, cls, lang, number, iso, suffix or None)
-                    break
-            found = found or (WORD, None, None, None, None, None, None)
-            if len(self._described) < CACHE_LIMIT:
-                self._described[word] = found
-        return found
+        """What a folded word is: (kind, value, class, lang, number, iso, suffix)."""
+        return self._described[word]
+
+    def _describe(self, word: str) -> tuple:
+        found = self.words.get(word)
+        if found is None and word not in self.not_currency and word[:2] in self.ky_prefixes:
+            for stem, suffix in self.ky_index.split(word):
+                kind, value, cls, lang, number, iso, _ = self.ky_stems[stem]
+                return kind, value, cls, lang, number, iso, suffix or None
+        return found or (WORD, None, None, None, None, None, None)
 
     def keys(self, word: str, kyrgyz: bool) -> frozenset[str]:
         """Cue keys of a word: its Russian lemmas, and (if Kyrgyz is possible) the cue stems it inflects."""
-        found = self._keys.get((word, kyrgyz))
-        if found is None:
-            w = fold(word)
-            out = set(lemmas(w)) if w[:PREFIX] in self.ru_prefixes else {w}
-            out.add(EXACT + w)
-            if kyrgyz:
-                out |= self.cue_index.find(w)
-                out.update(p + PREFIX_MARK for p in self.cue_prefixes if w.startswith(p))
-            found = frozenset(out)
-            if len(self._keys) < CACHE_LIMIT:
-                self._keys[(word, kyrgyz)] = found
-        return found
+        return self._keys[word, kyrgyz]
+
+    def _word_keys(self, word_kyrgyz: tuple[str, bool]) -> frozenset[str]:
+        word, kyrgyz = word_kyrgyz
+        w = fold(word)
+        out = set(lemmas(w)) if w[:PREFIX] in self.ru_prefixes else {w}
+        out.add(EXACT + w)
+        if kyrgyz:
+            out |= self.cue_index.find(w)
+            out.update(p + PREFIX_MARK for p in self.cue_prefixes if w.startswith(p))
+        return frozenset(out)
 
     def cues_from(self, word: str, kyrgyz: bool) -> tuple[Cue, ...]:
         """The cues that may start at a word, in the order they are tried (by key, sorted: set order
-        varies by run, and ties need a fixed one); Kyrgyz cues only if Kyrgyz is possible. Cached:
+        varies by run, and ties need a fixed one); Kyrgyz cues only if Kyrgyz is possible. Remembered:
         each amount looks at every word in reach, and most words start none."""
-        found = self._starts.get((word, kyrgyz))
-        if found is None:
-            found = tuple(cue for key in sorted(self.keys(word, kyrgyz)) for cue in self.cues.get(key, ())
-                          if kyrgyz or not cue.kyrgyz)
-            if len(self._starts) < CACHE_LIMIT:
-                self._starts[(word, kyrgyz)] = found
-        return found
+        return self._starts[word, kyrgyz]
+
+    def _cues_from(self, word_kyrgyz: tuple[str, bool]) -> tuple[Cue, ...]:
+        word, kyrgyz = word_kyrgyz
+        return tuple(cue for key in sorted(self.keys(word, kyrgyz)) for cue in self.cues.get(key, ())
+                     if kyrgyz or not cue.kyrgyz)
+
+    def _parse_elements(self, norm: str) -> list[_El]:
+        """A normalised text's elements (read-only once built: `elements` remembers them)."""
+        els: list[_El] = []
+        for m in TOKEN_RE.finditer(norm):
+            kind, s, e = m.lastgroup, m.start(), m.end()
+            if kind == "num":
+                prev = els[-1] if els else None
+                # "12 000": a group of exactly three digits one space after a short number joins it
+                if (prev is not None and prev.kind == NUM and s - prev.end == 1 and norm[prev.end] == " "
+                        and THREE_DIGITS.fullmatch(m.group()) and GROUPED.fullmatch(prev.text)):
+                    prev.text, prev.end = f"{prev.text} {m.group()}", e
+                    continue
+                els.append(_El(NUM, s, e, m.group()))
+            elif kind == "word":
+                w = fold(m.group())
+                desc = self.describe(w)
+                els.append(_El(desc[0], s, e, w, desc, m.group()[0].isupper()))
+            elif kind == "dash":
+                els.append(_El(DASH, s, e, "-"))
+            elif kind == "dot":
+                els.append(_El(DOT, s, e, "."))
+            else:
+                ch = m.group()
+                desc = self.describe(ch)
+                els.append(_El(desc[0] if desc[0] in (CUR, FOREIGN) else PUNCT, s, e, ch, desc))
+        return els
 
 
 def _ru_forms(word: str) -> dict[str, set[str]]:
@@ -456,7 +491,7 @@ class MoneyExtractor:
         norm = normalise(text)
         if not self._may_hold_amount(norm):
             return [], False
-        els = self._elements(norm)
+        els = self.lex.elements[norm]
         amounts, wants_default = self._currencies(els, self._amounts(els, lang), default, lang)
         if not amounts:
             return [], wants_default
@@ -497,47 +532,6 @@ class MoneyExtractor:
         describe = self.lex.describe
         return (any(describe(fold(m.group()))[0] in _STARTS for m in _WORD.finditer(norm))
                 or any(describe(ch)[0] in (CUR, FOREIGN) for ch in set(_SIGN.findall(norm))))
-
-    ELEMENTS_MEMO = 1024  # texts whose elements are remembered by the lexicon, for all its extractors
-
-    def _elements(self, norm: str) -> list[_El]:
-        """The text's elements, read-only once built. Remembered: the code classifier's cue rules read
-        the roles of the segments the tagger has just read (classify/rules.py), and `interview` reads
-        a segment twice when it needs the interview's currency."""
-        memo = self.lex._elements
-        els = memo.get(norm)
-        if els is None:
-            if len(memo) >= self.ELEMENTS_MEMO:
-                memo.clear()
-            els = memo[norm] = self._parse_elements(norm)
-        return els
-
-    def _parse_elements(self, norm: str) -> list[_El]:
-        lex = self.lex
-        els: list[_El] = []
-        for m in TOKEN_RE.finditer(norm):
-            kind, s, e = m.lastgroup, m.start(), m.end()
-            if kind == "num":
-                prev = els[-1] if els else None
-                # "12 000": a group of exactly three digits one space after a short number joins it
-                if (prev is not None and prev.kind == NUM and s - prev.end == 1 and norm[prev.end] == " "
-                        and THREE_DIGITS.fullmatch(m.group()) and GROUPED.fullmatch(prev.text)):
-                    prev.text, prev.end = f"{prev.text} {m.group()}", e
-                    continue
-                els.append(_El(NUM, s, e, m.group()))
-            elif kind == "word":
-                w = fold(m.group())
-                desc = lex.describe(w)
-                els.append(_El(desc[0], s, e, w, desc, m.group()[0].isupper()))
-            elif kind == "dash":
-                els.append(_El(DASH, s, e, "-"))
-            elif kind == "dot":
-                els.append(_El(DOT, s, e, "."))
-            else:
-                ch = m.group()
-                desc = lex.describe(ch)
-                els.append(_El(desc[0] if desc[0] in (CUR, FOREIGN) else PUNCT, s, e, ch, desc))
-        return els
 
     @staticmethod
     def _joined(els: list[_El], a: int, b: int, max_gap: int = MAX_GAP) -> bool:
